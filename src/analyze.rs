@@ -1,0 +1,130 @@
+//! The offline pipeline: frames → decode → protocol parsers → observations → inventory.
+//! Single-threaded and in packet order, as DHCP transactions and TCP streams need.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::capture::{self, CaptureError, Frame, LinkType, ReadOutcome, ReadSummary};
+use crate::decode::{self, IpAddrs, Network};
+use crate::inventory::{Inventory, Limits};
+use crate::observe::{self, Observation};
+use crate::timestamp::Timestamp;
+use crate::wire::{self, arp::Arp, dhcpv4};
+
+/// One input file as read.
+#[derive(Clone, Debug)]
+pub struct SourceStats {
+    pub path: String,
+    pub summary: ReadSummary,
+}
+
+/// Counters about the capture itself.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureStats {
+    pub sources: Vec<SourceStats>,
+    pub packets: u64,
+    /// Captured bytes of all frames.
+    pub bytes: u64,
+    pub first_seen: Option<Timestamp>,
+    pub last_seen: Option<Timestamp>,
+    /// Frames per link type (few distinct values: a short list beats a map here).
+    pub link_types: Vec<(LinkType, u64)>,
+    /// Frames not decoded, by reason (`linktype`: a link type quietwire does not read).
+    pub skipped: BTreeMap<&'static str, u64>,
+    /// Frames or messages that failed to parse, by protocol or layer.
+    pub malformed: BTreeMap<&'static str, u64>,
+}
+
+impl CaptureStats {
+    fn count_link(&mut self, link: LinkType) {
+        match self.link_types.iter_mut().find(|(l, _)| *l == link) {
+            Some((_, n)) => *n += 1,
+            None => self.link_types.push((link, 1)),
+        }
+    }
+}
+
+pub struct Analyzer {
+    pub inventory: Inventory,
+    pub stats: CaptureStats,
+    scratch: Vec<Observation>,
+}
+
+fn is_dhcp_ports(src: u16, dst: u16) -> bool {
+    let dhcp = |p| p == dhcpv4::SERVER_PORT || p == dhcpv4::CLIENT_PORT;
+    dhcp(src) && dhcp(dst)
+}
+
+impl Analyzer {
+    pub fn new(limits: Limits) -> Analyzer {
+        Analyzer { inventory: Inventory::new(limits), stats: CaptureStats::default(), scratch: Vec::new() }
+    }
+
+    fn malformed(&mut self, what: &'static str) {
+        *self.stats.malformed.entry(what).or_default() += 1;
+    }
+
+    /// Processes one frame.
+    pub fn frame(&mut self, f: &Frame<'_>) {
+        let s = &mut self.stats;
+        s.packets += 1;
+        s.bytes += f.data.len() as u64;
+        s.first_seen = Some(s.first_seen.map_or(f.ts, |t| t.min(f.ts)));
+        s.last_seen = Some(s.last_seen.map_or(f.ts, |t| t.max(f.ts)));
+        s.count_link(f.link);
+        let Some(d) = decode::decode(f.link, f.data) else {
+            *s.skipped.entry("linktype").or_default() += 1;
+            return;
+        };
+        let src = d.src.filter(|m| m.is_device());
+        if let Some(mac) = src {
+            let tags = d.vlans.as_slice();
+            let outer = &tags[..tags.len().saturating_sub(1)];
+            self.inventory.touch(mac, f.ts, f.orig_len as usize, d.vlans.inner(), outer);
+        }
+        match d.network {
+            Network::Arp(b) => match wire::arp::parse(b) {
+                Ok(Arp::EthernetIpv4(a)) => observe::arp::observe(f.ts, d.src, &a, &mut self.scratch),
+                Ok(Arp::Other { .. }) => {}
+                Err(_) => self.malformed("arp"),
+            },
+            Network::Udp { ip: IpAddrs::V4 { src: ip_src, .. }, src_port, dst_port, payload }
+                if is_dhcp_ports(src_port, dst_port) =>
+            {
+                match dhcpv4::parse(payload) {
+                    Ok(m) => {
+                        if m.malformed_option {
+                            self.malformed("dhcp");
+                        }
+                        observe::dhcpv4::observe(f.ts, d.src, ip_src, &m, &mut self.scratch);
+                    }
+                    Err(_) => self.malformed("dhcp"),
+                }
+            }
+            Network::Malformed { layer, .. } => self.malformed(layer.name()),
+            _ => {}
+        }
+        for o in self.scratch.drain(..) {
+            self.inventory.apply(&o);
+        }
+    }
+
+    /// Reads one capture file into the inventory. A truncated or corrupt tail is not an
+    /// error: what was read is kept and the summary says where reading stopped.
+    pub fn read_file(&mut self, path: &Path) -> Result<ReadSummary, CaptureError> {
+        let summary = capture::read_path(path, &mut |f| self.frame(f))?;
+        if summary.bad_blocks > 0 {
+            *self.stats.malformed.entry("pcapng_block").or_default() += summary.bad_blocks;
+        }
+        self.stats.sources.push(SourceStats { path: path.display().to_string(), summary: summary.clone() });
+        Ok(summary)
+    }
+}
+
+/// Whether a read ended early, for warnings.
+pub fn truncation(s: &ReadSummary) -> Option<(u64, &str)> {
+    match &s.outcome {
+        ReadOutcome::Complete => None,
+        ReadOutcome::Truncated { offset, detail } => Some((*offset, detail.as_str())),
+    }
+}

@@ -1,0 +1,164 @@
+//! The inventory as users see it: the `quietwire.inventory/1` JSON contract, from which
+//! every output format is rendered. Built from the inventory and capture counters;
+//! knows no bytes.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::analyze::CaptureStats;
+use crate::capture::FileFormat;
+use crate::classify::{Confidence, Flag, tplink, vendor};
+use crate::inventory::{Device, Inventory};
+use crate::mac::{MacAddr, MacKind};
+use crate::observe::{Note, Role};
+use crate::timestamp::Timestamp;
+
+pub const SCHEMA: &str = "quietwire.inventory/1";
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub capture: CaptureReport,
+    pub devices: Vec<DeviceReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceReport {
+    pub path: String,
+    pub format: &'static str,
+    pub packets: u64,
+    /// Set when the file ended inside a record or held a corrupt one.
+    pub truncated_at: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaptureReport {
+    pub sources: Vec<SourceReport>,
+    pub packets: u64,
+    pub bytes: u64,
+    pub first_seen: Option<Timestamp>,
+    pub last_seen: Option<Timestamp>,
+    pub link_types: BTreeMap<String, u64>,
+    pub skipped: BTreeMap<&'static str, u64>,
+    pub malformed: BTreeMap<&'static str, u64>,
+    pub limits_hit: BTreeMap<&'static str, u64>,
+    pub vendor_registry: &'static str,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct DhcpReport {
+    pub vendor_class: Option<String>,
+    pub prl: Option<String>,
+    pub client_id: Option<String>,
+    pub requested_ip: Option<String>,
+    pub fqdn: Option<String>,
+    pub option_order: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeviceReport {
+    pub mac: MacAddr,
+    pub mac_kind: MacKind,
+    pub vendor: Option<&'static str>,
+    pub ipv4: Vec<String>,
+    pub ipv6: Vec<String>,
+    pub hostnames: Vec<String>,
+    pub vlans: Vec<u16>,
+    pub outer_vlans: Vec<u16>,
+    pub model: Option<String>,
+    pub first_seen: Timestamp,
+    pub last_seen: Timestamp,
+    pub packets: u64,
+    pub bytes: u64,
+    pub protocols: Vec<&'static str>,
+    pub roles: Vec<Role>,
+    pub dhcp: Option<DhcpReport>,
+    /// Watchlist flags (confidence medium or high).
+    pub flags: Vec<Flag>,
+    /// Low-confidence watchlist evidence that raises no flag.
+    pub hints: Vec<Flag>,
+    pub notes: Vec<Note>,
+}
+
+impl DeviceReport {
+    pub fn is_flagged(&self) -> bool {
+        !self.flags.is_empty()
+    }
+    /// The strongest flag, for sorting and tables.
+    pub fn top_flag(&self) -> Option<&Flag> {
+        self.flags.iter().max_by_key(|f| f.confidence)
+    }
+}
+
+fn device_report(d: &Device) -> DeviceReport {
+    let vendor = vendor::lookup(d.mac);
+    let (mut flags, mut hints) = (Vec::new(), Vec::new());
+    if let Some(f) = tplink::from_oui(vendor.as_ref(), d.first_seen) {
+        if f.confidence >= Confidence::Medium { flags.push(f) } else { hints.push(f) }
+    }
+    let i = &d.dhcp;
+    let dhcp = (!i.is_empty()).then(|| DhcpReport {
+        vendor_class: i.vendor_class.as_ref().map(|v| v.value.clone()),
+        prl: i.param_request_list.as_ref().map(|v| v.value.clone()),
+        client_id: i.client_id.as_ref().map(|v| v.value.clone()),
+        requested_ip: i.requested_ip.as_ref().map(|v| v.value.to_string()),
+        fqdn: i.fqdn.as_ref().map(|v| v.value.clone()),
+        option_order: i.option_order.as_ref().map(|v| v.value.clone()),
+    });
+    DeviceReport {
+        mac: d.mac,
+        mac_kind: d.mac.kind(),
+        vendor: vendor.map(|a| a.organization),
+        ipv4: d.ipv4.iter().map(|a| a.value.to_string()).collect(),
+        ipv6: d.ipv6.iter().map(|a| a.value.to_string()).collect(),
+        hostnames: d.hostnames.iter().map(|h| h.value.clone()).collect(),
+        vlans: d.vlans.clone(),
+        outer_vlans: d.outer_vlans.clone(),
+        model: d.model.as_ref().map(|m| m.value.clone()),
+        first_seen: d.first_seen,
+        last_seen: d.last_seen,
+        packets: d.packets,
+        bytes: d.bytes,
+        protocols: d.protocols().map(|p| p.name()).collect(),
+        roles: d.roles.clone(),
+        dhcp,
+        flags,
+        hints,
+        notes: d.notes.clone(),
+    }
+}
+
+fn format_name(f: FileFormat) -> &'static str {
+    match f {
+        FileFormat::Pcap { nanos: false, .. } => "pcap",
+        FileFormat::Pcap { nanos: true, .. } => "pcap-ns",
+        FileFormat::PcapNg => "pcapng",
+    }
+}
+
+/// Builds the report; devices in MAC order.
+pub fn build(inv: &Inventory, stats: &CaptureStats) -> Report {
+    let capture = CaptureReport {
+        sources: stats
+            .sources
+            .iter()
+            .map(|s| SourceReport {
+                path: s.path.clone(),
+                format: format_name(s.summary.format),
+                packets: s.summary.frames,
+                truncated_at: crate::analyze::truncation(&s.summary).map(|(o, _)| o),
+            })
+            .collect(),
+        packets: stats.packets,
+        bytes: stats.bytes,
+        first_seen: stats.first_seen,
+        last_seen: stats.last_seen,
+        link_types: stats.link_types.iter().map(|(l, n)| (l.name(), *n)).collect(),
+        skipped: stats.skipped.clone(),
+        malformed: stats.malformed.clone(),
+        limits_hit: inv.limits_hit().clone(),
+        vendor_registry: vendor::registry_date(),
+    };
+    Report { schema: SCHEMA, capture, devices: inv.devices().into_iter().map(device_report).collect() }
+}
