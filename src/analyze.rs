@@ -9,7 +9,7 @@ use crate::decode::{self, IpAddrs, Network};
 use crate::inventory::{Inventory, Limits};
 use crate::observe::{self, Observation};
 use crate::timestamp::Timestamp;
-use crate::wire::{self, arp::Arp, dhcpv4};
+use crate::wire::{self, WireError, arp::Arp, dhcpv4};
 
 /// One input file as read.
 #[derive(Clone, Debug)]
@@ -64,13 +64,26 @@ impl Analyzer {
         *self.stats.malformed.entry(what).or_default() += 1;
     }
 
+    /// A parse failure. Data missing because the capture's snapshot length cut the frame
+    /// is not malformed traffic: it is counted under `skipped.snaplen`.
+    fn failed(&mut self, what: &'static str, error: WireError, f: &Frame<'_>) {
+        let cut_by_snaplen = (f.data.len() as u64) < f.orig_len as u64;
+        if cut_by_snaplen && matches!(error, WireError::Truncated { .. }) {
+            *self.stats.skipped.entry("snaplen").or_default() += 1;
+        } else {
+            self.malformed(what);
+        }
+    }
+
     /// Processes one frame.
     pub fn frame(&mut self, f: &Frame<'_>) {
         let s = &mut self.stats;
         s.packets += 1;
         s.bytes += f.data.len() as u64;
-        s.first_seen = Some(s.first_seen.map_or(f.ts, |t| t.min(f.ts)));
-        s.last_seen = Some(s.last_seen.map_or(f.ts, |t| t.max(f.ts)));
+        if f.ts_known {
+            s.first_seen = Some(s.first_seen.map_or(f.ts, |t| t.min(f.ts)));
+            s.last_seen = Some(s.last_seen.map_or(f.ts, |t| t.max(f.ts)));
+        }
         s.count_link(f.link);
         let Some(d) = decode::decode(f.link, f.data) else {
             *s.skipped.entry("linktype").or_default() += 1;
@@ -86,7 +99,7 @@ impl Analyzer {
             Network::Arp(b) => match wire::arp::parse(b) {
                 Ok(Arp::EthernetIpv4(a)) => observe::arp::observe(f.ts, d.src, &a, &mut self.scratch),
                 Ok(Arp::Other { .. }) => {}
-                Err(_) => self.malformed("arp"),
+                Err(e) => self.failed("arp", e, f),
             },
             Network::Udp { ip: IpAddrs::V4 { src: ip_src, .. }, src_port, dst_port, payload }
                 if is_dhcp_ports(src_port, dst_port) =>
@@ -98,10 +111,10 @@ impl Analyzer {
                         }
                         observe::dhcpv4::observe(f.ts, d.src, ip_src, &m, &mut self.scratch);
                     }
-                    Err(_) => self.malformed("dhcp"),
+                    Err(e) => self.failed("dhcp", e, f),
                 }
             }
-            Network::Malformed { layer, .. } => self.malformed(layer.name()),
+            Network::Malformed { layer, error } => self.failed(layer.name(), error, f),
             _ => {}
         }
         for o in self.scratch.drain(..) {
@@ -115,6 +128,9 @@ impl Analyzer {
         let summary = capture::read_path(path, &mut |f| self.frame(f))?;
         if summary.bad_blocks > 0 {
             *self.stats.malformed.entry("pcapng_block").or_default() += summary.bad_blocks;
+        }
+        if summary.bad_timestamps > 0 {
+            *self.stats.malformed.entry("timestamp").or_default() += summary.bad_timestamps;
         }
         self.stats.sources.push(SourceStats { path: path.display().to_string(), summary: summary.clone() });
         Ok(summary)

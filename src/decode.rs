@@ -14,6 +14,7 @@ pub enum Layer {
     Ethernet,
     Vlan,
     Sll,
+    Loopback,
     Ipv4,
     Ipv6,
     Udp,
@@ -25,6 +26,7 @@ impl Layer {
             Layer::Ethernet => "ethernet",
             Layer::Vlan => "vlan",
             Layer::Sll => "sll",
+            Layer::Loopback => "loopback",
             Layer::Ipv4 => "ipv4",
             Layer::Ipv6 => "ipv6",
             Layer::Udp => "udp",
@@ -92,6 +94,21 @@ pub fn decode(link: LinkType, data: &[u8]) -> Option<Decoded<'_>> {
             Some(6) => (ethernet::ETHERTYPE_IPV6, data),
             _ => (ethernet::ETHERTYPE_IPV4, data),
         },
+        LinkType::Null | LinkType::Loop => {
+            let Some(family) = data.get(..4) else {
+                d.network = Network::Malformed { layer: Layer::Loopback, error: WireError::Truncated { needed: 4, got: data.len() } };
+                return Some(d);
+            };
+            let f = [family[0], family[1], family[2], family[3]];
+            // Null is in the capturing host's byte order: accept either.
+            let af = if link == LinkType::Loop { u32::from_be_bytes(f) } else { u32::from_le_bytes(f).min(u32::from_be_bytes(f)) };
+            match af {
+                2 => (ethernet::ETHERTYPE_IPV4, &data[4..]),
+                // AF_INET6 differs by system: 10 Linux, 24 NetBSD/OpenBSD, 28 FreeBSD, 30 macOS.
+                10 | 24 | 28 | 30 => (ethernet::ETHERTYPE_IPV6, &data[4..]),
+                _ => (0, &data[4..]),
+            }
+        }
         LinkType::Ipv4 => (ethernet::ETHERTYPE_IPV4, data),
         LinkType::Ipv6 => (ethernet::ETHERTYPE_IPV6, data),
         LinkType::Unknown(_) => return None,
@@ -203,5 +220,15 @@ mod tests {
         let f = eth([2, 0, 0, 0, 0, 1], 0x8100, &[0x00]);
         assert!(matches!(decode(LinkType::Ethernet, &f).unwrap().network, Network::Malformed { layer: Layer::Vlan, .. }));
         assert!(decode(LinkType::Unknown(127), &f).is_none());
+        assert!(matches!(decode(LinkType::Null, &[2, 0]).unwrap().network, Network::Malformed { layer: Layer::Loopback, .. }));
+    }
+
+    #[test]
+    fn loopback_families() {
+        let mut f = vec![2, 0, 0, 0];
+        f.extend(ipv4_udp(5, 6, b""));
+        assert!(matches!(decode(LinkType::Null, &f).unwrap().network, Network::Udp { src_port: 5, .. }));
+        f[..4].copy_from_slice(&[0, 0, 0, 2]);
+        assert!(matches!(decode(LinkType::Loop, &f).unwrap().network, Network::Udp { src_port: 5, .. }));
     }
 }

@@ -65,6 +65,8 @@ pub struct ReadSummary {
     pub outcome: ReadOutcome,
     /// pcapng blocks of known length that did not parse and were skipped.
     pub bad_blocks: u64,
+    /// Packets whose timestamp is out of range; they are read with the previous time.
+    pub bad_timestamps: u64,
 }
 
 /// Opens `path` and feeds every frame to `sink`, in file order.
@@ -110,6 +112,7 @@ pub fn read_capture<R: Read>(
             bytes: 0,
             outcome: ReadOutcome::Truncated { offset: 0, detail: "file ends inside the 24-byte pcap header".into() },
             bad_blocks: 0,
+            bad_timestamps: 0,
         };
         return Ok(summary);
     }
@@ -201,6 +204,7 @@ fn read_pcap<R: Read>(
         bytes: 0,
         outcome: ReadOutcome::Complete,
         bad_blocks: 0,
+        bad_timestamps: 0,
     };
     loop {
         buf.fill_to(rec_hdr)?;
@@ -231,7 +235,7 @@ fn read_pcap<R: Read>(
         let nanos_part = if nanos { frac as i64 } else { frac as i64 * 1000 };
         let ts = Timestamp((secs as i64) * 1_000_000_000 + nanos_part);
         let data = &buf.available()[rec_hdr..total];
-        sink(&Frame { ts, link, data, orig_len });
+        sink(&Frame { ts, ts_known: true, link, data, orig_len });
         summary.frames += 1;
         summary.bytes += caplen as u64;
         buf.consume(total);
@@ -247,12 +251,14 @@ struct Interface {
     offset_secs: i64,
 }
 
-fn pcapng_ts(iface: &Interface, high: u32, low: u32) -> Timestamp {
+/// The packet time, or `None` when it lies beyond what nanoseconds since 1970 in an
+/// i64 can hold (year 2262): such a time is corrupt, not a date.
+fn pcapng_ts(iface: &Interface, high: u32, low: u32) -> Option<Timestamp> {
     let units = ((high as u64) << 32 | low as u64) as u128;
     let per = iface.units_per_sec.max(1) as u128;
     let nanos = units / per * 1_000_000_000 + (units % per) * 1_000_000_000 / per;
-    let nanos = i64::try_from(nanos).unwrap_or(i64::MAX);
-    Timestamp(iface.offset_secs.saturating_mul(1_000_000_000).saturating_add(nanos))
+    let nanos = i64::try_from(nanos).ok()?;
+    iface.offset_secs.checked_mul(1_000_000_000)?.checked_add(nanos).map(Timestamp)
 }
 
 fn read_pcapng<R: Read>(buf: &mut Buffer<R>, sink: &mut dyn FnMut(&Frame<'_>)) -> io::Result<ReadSummary> {
@@ -262,9 +268,11 @@ fn read_pcapng<R: Read>(buf: &mut Buffer<R>, sink: &mut dyn FnMut(&Frame<'_>)) -
         bytes: 0,
         outcome: ReadOutcome::Complete,
         bad_blocks: 0,
+        bad_timestamps: 0,
     };
     let mut big_endian = false;
     let mut ifaces: Vec<Interface> = Vec::new();
+    let mut last_ts = Timestamp(0);
     loop {
         buf.fill_to(12)?;
         let avail = buf.available().len();
@@ -320,7 +328,11 @@ fn read_pcapng<R: Read>(buf: &mut Buffer<R>, sink: &mut dyn FnMut(&Frame<'_>)) -
                     let caplen = (epb.caplen as usize).min(epb.data.len());
                     let data = &epb.data[..caplen];
                     let ts = pcapng_ts(iface, epb.ts_high, epb.ts_low);
-                    sink(&Frame { ts, link: iface.link, data, orig_len: epb.origlen });
+                    if ts.is_none() {
+                        summary.bad_timestamps += 1;
+                    }
+                    last_ts = ts.unwrap_or(last_ts);
+                    sink(&Frame { ts: last_ts, ts_known: ts.is_some(), link: iface.link, data, orig_len: epb.origlen });
                     summary.frames += 1;
                     summary.bytes += caplen as u64;
                 }
@@ -331,7 +343,7 @@ fn read_pcapng<R: Read>(buf: &mut Buffer<R>, sink: &mut dyn FnMut(&Frame<'_>)) -
                 Some(iface) => {
                     let caplen = (spb.origlen as usize).min(spb.data.len());
                     let data = &spb.data[..caplen];
-                    sink(&Frame { ts: Timestamp(0), link: iface.link, data, orig_len: spb.origlen });
+                    sink(&Frame { ts: last_ts, ts_known: false, link: iface.link, data, orig_len: spb.origlen });
                     summary.frames += 1;
                     summary.bytes += caplen as u64;
                 }
@@ -510,6 +522,18 @@ mod tests {
         assert_eq!(frames[0].2, vec![1, 2, 3, 4, 5]); // padding removed
         assert_eq!(frames[1].0, Timestamp(2_000_000_007));
         assert_eq!(frames[1].1, LinkType::Raw);
+    }
+
+    #[test]
+    fn out_of_range_pcapng_time_is_unknown() {
+        let mut f = shb();
+        f.extend(idb(1, None));
+        f.extend(epb(0, 5_000_000, &[1; 14]));
+        f.extend(epb(0, u64::MAX - 5, &[2; 14]));
+        let mut known = Vec::new();
+        let s = read_capture(Path::new("t"), &f[..], &mut |fr| known.push((fr.ts, fr.ts_known))).unwrap();
+        assert_eq!(s.bad_timestamps, 1);
+        assert_eq!(known, vec![(Timestamp(5_000_000_000), true), (Timestamp(5_000_000_000), false)]);
     }
 
     #[test]
