@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::capture::{self, CaptureError, Frame, LinkType, ReadOutcome, ReadSummary};
-use crate::decode::{self, IpAddrs, Network};
+use crate::decode::{self, Network};
+use crate::dispatch;
 use crate::inventory::{Inventory, Limits};
-use crate::observe::{self, Observation};
+use crate::observe::{Context, Observation};
 use crate::timestamp::Timestamp;
-use crate::wire::{self, WireError, arp::Arp, dhcpv4};
+use crate::wire::WireError;
 
 /// One input file as read.
 #[derive(Clone, Debug)]
@@ -48,11 +49,6 @@ pub struct Analyzer {
     pub inventory: Inventory,
     pub stats: CaptureStats,
     scratch: Vec<Observation>,
-}
-
-fn is_dhcp_ports(src: u16, dst: u16) -> bool {
-    let dhcp = |p| p == dhcpv4::SERVER_PORT || p == dhcpv4::CLIENT_PORT;
-    dhcp(src) && dhcp(dst)
 }
 
 impl Analyzer {
@@ -95,27 +91,11 @@ impl Analyzer {
             let outer = &tags[..tags.len().saturating_sub(1)];
             self.inventory.touch(mac, f.ts, f.orig_len as usize, d.vlans.inner(), outer);
         }
-        match d.network {
-            Network::Arp(b) => match wire::arp::parse(b) {
-                Ok(Arp::EthernetIpv4(a)) => observe::arp::observe(f.ts, d.src, &a, &mut self.scratch),
-                Ok(Arp::Other { .. }) => {}
-                Err(e) => self.failed("arp", e, f),
-            },
-            Network::Udp { ip: IpAddrs::V4 { src: ip_src, .. }, src_port, dst_port, payload }
-                if is_dhcp_ports(src_port, dst_port) =>
-            {
-                match dhcpv4::parse(payload) {
-                    Ok(m) => {
-                        if m.malformed_option {
-                            self.malformed("dhcp");
-                        }
-                        observe::dhcpv4::observe(f.ts, d.src, ip_src, &m, &mut self.scratch);
-                    }
-                    Err(e) => self.failed("dhcp", e, f),
-                }
-            }
-            Network::Malformed { layer, error } => self.failed(layer.name(), error, f),
-            _ => {}
+        let mut cx = Context { src_mac: src, dst_mac: d.dst, ..Context::at(f.ts) };
+        if let Network::Malformed { layer, error } = d.network {
+            self.failed(layer.name(), error, f);
+        } else if let Some((protocol, Err(error))) = dispatch::dispatch(&mut cx, &d.network, &mut self.scratch) {
+            self.failed(protocol.name(), error, f);
         }
         for o in self.scratch.drain(..) {
             self.inventory.apply(&o);

@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use crate::capture::LinkType;
 use crate::mac::MacAddr;
 use crate::wire::ethernet::{self, EthernetFrame, VlanStack};
-use crate::wire::{WireError, ipv4, ipv6, sll, udp};
+use crate::wire::{WireError, ipv4, ipv6, llc, sll, tcp, udp};
 
 /// The layer at which decoding stopped on malformed data.
 #[derive(Copy, Clone, Debug, Eq, PartialEq)]
@@ -18,6 +18,8 @@ pub enum Layer {
     Ipv4,
     Ipv6,
     Udp,
+    Tcp,
+    Llc,
 }
 
 impl Layer {
@@ -30,6 +32,8 @@ impl Layer {
             Layer::Ipv4 => "ipv4",
             Layer::Ipv6 => "ipv6",
             Layer::Udp => "udp",
+            Layer::Tcp => "tcp",
+            Layer::Llc => "llc",
         }
     }
 }
@@ -45,10 +49,13 @@ pub enum IpAddrs {
 pub enum Network<'a> {
     Arp(&'a [u8]),
     Udp { ip: IpAddrs, src_port: u16, dst_port: u16, payload: &'a [u8] },
-    /// Another IP protocol, or a non-first fragment.
-    OtherIp { ip: IpAddrs, protocol: u8 },
-    /// Another EtherType; kept for the protocol parsers added later (LLDP, CDP …).
-    Other { ethertype: u16, payload: &'a [u8] },
+    Tcp { ip: IpAddrs, segment: tcp::TcpSegment<'a> },
+    /// Another IP protocol (ICMPv6 …); the payload is empty for non-first fragments.
+    Ip { ip: IpAddrs, protocol: u8, payload: &'a [u8] },
+    /// An 802.3 frame with an LLC (and maybe SNAP) header: CDP, STP …
+    Llc(llc::Llc<'a>),
+    /// Another EtherType (LLDP …).
+    EtherType { ethertype: u16, payload: &'a [u8] },
     /// Decoding stopped: which layer, and why. Outer layers that decoded are kept.
     Malformed { layer: Layer, error: WireError },
 }
@@ -64,7 +71,7 @@ pub struct Decoded<'a> {
 
 /// Decodes one frame; `None` for link types quietwire does not read.
 pub fn decode(link: LinkType, data: &[u8]) -> Option<Decoded<'_>> {
-    let mut d = Decoded { src: None, dst: None, vlans: VlanStack::default(), network: Network::Other { ethertype: 0, payload: &[] } };
+    let mut d = Decoded { src: None, dst: None, vlans: VlanStack::default(), network: Network::EtherType { ethertype: 0, payload: &[] } };
     let (ethertype, payload) = match link {
         LinkType::Ethernet => match EthernetFrame::new_checked(data) {
             Ok(f) => {
@@ -130,33 +137,38 @@ fn network(ethertype: u16, payload: &[u8]) -> Network<'_> {
         ethernet::ETHERTYPE_IPV4 => match ipv4::Ipv4Packet::new_checked(payload) {
             Ok(p) => {
                 let ip = IpAddrs::V4 { src: p.src(), dst: p.dst() };
-                if p.protocol() == ipv4::PROTO_UDP && !p.is_later_fragment() {
-                    transport_udp(ip, p.payload())
-                } else {
-                    Network::OtherIp { ip, protocol: p.protocol() }
-                }
+                let payload = if p.is_later_fragment() { &[][..] } else { p.payload() };
+                transport(ip, p.protocol(), !p.is_later_fragment(), payload)
             }
             Err(error) => Network::Malformed { layer: Layer::Ipv4, error },
         },
         ethernet::ETHERTYPE_IPV6 => match ipv6::parse(payload) {
             Ok(p) => {
                 let ip = IpAddrs::V6 { src: p.src, dst: p.dst };
-                if p.next_header == ipv4::PROTO_UDP && p.has_upper_header {
-                    transport_udp(ip, p.payload)
-                } else {
-                    Network::OtherIp { ip, protocol: p.next_header }
-                }
+                let payload = if p.has_upper_header { p.payload } else { &[][..] };
+                transport(ip, p.next_header, p.has_upper_header, payload)
             }
             Err(error) => Network::Malformed { layer: Layer::Ipv6, error },
         },
-        other => Network::Other { ethertype: other, payload },
+        len if len <= llc::MAX_8023_LENGTH => match llc::parse(payload, len) {
+            Ok(l) => Network::Llc(l),
+            Err(error) => Network::Malformed { layer: Layer::Llc, error },
+        },
+        other => Network::EtherType { ethertype: other, payload },
     }
 }
 
-fn transport_udp(ip: IpAddrs, payload: &[u8]) -> Network<'_> {
-    match udp::parse(payload) {
-        Ok(u) => Network::Udp { ip, src_port: u.src_port, dst_port: u.dst_port, payload: u.payload },
-        Err(error) => Network::Malformed { layer: Layer::Udp, error },
+fn transport(ip: IpAddrs, protocol: u8, has_header: bool, payload: &[u8]) -> Network<'_> {
+    match protocol {
+        ipv4::PROTO_UDP if has_header => match udp::parse(payload) {
+            Ok(u) => Network::Udp { ip, src_port: u.src_port, dst_port: u.dst_port, payload: u.payload },
+            Err(error) => Network::Malformed { layer: Layer::Udp, error },
+        },
+        ipv4::PROTO_TCP if has_header => match tcp::parse(payload) {
+            Ok(segment) => Network::Tcp { ip, segment },
+            Err(error) => Network::Malformed { layer: Layer::Tcp, error },
+        },
+        _ => Network::Ip { ip, protocol, payload },
     }
 }
 
@@ -202,6 +214,17 @@ mod tests {
     }
 
     #[test]
+    fn cdp_over_snap_and_lldp() {
+        let f = eth([0, 0x0c, 0, 0, 0, 1], 10, &[0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c, 0x20, 0x00, 0x02, 0xb4, 0, 0]);
+        match decode(LinkType::Ethernet, &f).unwrap().network {
+            Network::Llc(l) => assert_eq!((l.snap, l.payload), (Some((0x0c, 0x2000)), &[0x02, 0xb4][..])),
+            n => panic!("{n:?}"),
+        }
+        let f = eth([0, 0x0c, 0, 0, 0, 1], 0x88cc, &[1, 2]);
+        assert!(matches!(decode(LinkType::Ethernet, &f).unwrap().network, Network::EtherType { ethertype: 0x88cc, .. }));
+    }
+
+    #[test]
     fn raw_ip_has_no_mac() {
         let raw = ipv4_udp(1, 2, b"");
         let d = decode(LinkType::Raw, &raw).unwrap();
@@ -220,6 +243,8 @@ mod tests {
         let f = eth([2, 0, 0, 0, 0, 1], 0x8100, &[0x00]);
         assert!(matches!(decode(LinkType::Ethernet, &f).unwrap().network, Network::Malformed { layer: Layer::Vlan, .. }));
         assert!(decode(LinkType::Unknown(127), &f).is_none());
+        let f = eth([2, 0, 0, 0, 0, 1], 40, &[0xaa, 0xaa, 0x03, 0x00]);
+        assert!(matches!(decode(LinkType::Ethernet, &f).unwrap().network, Network::Malformed { layer: Layer::Llc, .. }));
         assert!(matches!(decode(LinkType::Null, &[2, 0]).unwrap().network, Network::Malformed { layer: Layer::Loopback, .. }));
     }
 

@@ -12,6 +12,7 @@ pub mod analyze;
 pub mod capture;
 pub mod classify;
 pub mod decode;
+pub mod dispatch;
 pub mod inventory;
 pub mod mac;
 pub mod observe;

@@ -1,10 +1,10 @@
-//! Ethernet (with VLAN tag stripping) and Linux cooked v1/v2 headers on arbitrary bytes:
-//! no panic, payloads within the input, VLAN stacks bounded.
+//! Ethernet (with VLAN tag stripping and 802.2 LLC/SNAP) and Linux cooked v1/v2 headers on
+//! arbitrary bytes: no panic, payloads within the input, VLAN stacks bounded.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use quietwire::wire::ethernet::{EthernetFrame, MAX_VLAN_TAGS, VlanStack, is_vlan_ethertype, strip_vlans};
-use quietwire::wire::sll;
+use quietwire::wire::{llc, sll};
 use quietwire_fuzz::within;
 
 fn check_vlans(ethertype: u16, payload: &[u8]) {
@@ -20,6 +20,17 @@ fn check_vlans(ethertype: u16, payload: &[u8]) {
             assert_eq!(v.inner(), v.as_slice().last().copied());
         }
         Err(_) => assert!(is_vlan_ethertype(ethertype)),
+    }
+    // Whatever follows the header may be an 802.3 length and an LLC header.
+    let len = ethertype.min(llc::MAX_8023_LENGTH);
+    if let Ok(l) = llc::parse(payload, len) {
+        let limit = (len as usize).min(payload.len());
+        assert!(within(&payload[..limit], l.payload), "LLC payload beyond the 802.3 length");
+        assert_eq!((l.dsap, l.ssap), (payload[0], payload[1]));
+        if let Some((oui, _)) = l.snap {
+            assert!(oui <= 0x00ff_ffff);
+            assert_eq!(l.payload.len() + 8, limit);
+        }
     }
     assert!(v.as_slice().len() <= MAX_VLAN_TAGS);
     assert!(v.as_slice().iter().all(|&id| id <= 0x0fff));

@@ -8,9 +8,18 @@ use quietwire::capture::{LinkType, ReadOutcome, ReadSummary};
 use quietwire::decode::{Decoded, Layer, Network};
 use quietwire::wire::ethernet::MAX_VLAN_TAGS;
 
-/// The link types `decode` reads; the first input byte of the `frame` target picks one.
-pub const LINKS: [LinkType; 6] =
-    [LinkType::Ethernet, LinkType::LinuxSll, LinkType::LinuxSll2, LinkType::Raw, LinkType::Ipv4, LinkType::Ipv6];
+/// The link types `decode` reads; the first input byte of the `frame` target picks one
+/// (byte % 8). `fuzz/seed.py` writes seeds with the same numbering: keep them in step.
+pub const LINKS: [LinkType; 8] = [
+    LinkType::Ethernet,
+    LinkType::LinuxSll,
+    LinkType::LinuxSll2,
+    LinkType::Raw,
+    LinkType::Ipv4,
+    LinkType::Ipv6,
+    LinkType::Null,
+    LinkType::Loop,
+];
 
 /// Splits a `frame` input into a link type and the frame bytes. `None` for an empty input.
 pub fn split_frame_input(data: &[u8]) -> Option<(LinkType, &[u8])> {
@@ -44,13 +53,21 @@ pub fn check_decoded(link: LinkType, data: &[u8], d: &Decoded<'_>) {
             }
             assert!(d.dst.is_none());
         }
-        _ => assert!(d.src.is_none() && d.dst.is_none(), "an IP link type has no MAC addresses"),
+        LinkType::Null | LinkType::Loop if data.len() < 4 => {
+            assert!(matches!(d.network, Network::Malformed { layer: Layer::Loopback, .. }), "{:?}", d.network);
+        }
+        _ => assert!(d.src.is_none() && d.dst.is_none(), "an IP or loopback link type has no MAC addresses"),
     }
     match d.network {
         Network::Arp(b) => assert!(within(data, b)),
         Network::Udp { payload, .. } => assert!(within(data, payload)),
-        Network::Other { payload, .. } => assert!(within(data, payload)),
-        Network::OtherIp { .. } | Network::Malformed { .. } => {}
+        Network::Tcp { segment, .. } => assert!(within(data, segment.payload)),
+        Network::Ip { payload, .. } => assert!(within(data, payload)),
+        Network::Llc(l) => assert!(within(data, l.payload)),
+        Network::EtherType { payload, .. } => assert!(within(data, payload)),
+        // Variants added later are checked once they are listed here.
+        #[allow(unreachable_patterns)]
+        _ => {}
     }
 }
 

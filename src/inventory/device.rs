@@ -1,7 +1,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::mac::MacAddr;
-use crate::observe::{Note, Protocol, Role};
+use crate::observe::{AttrValue, Note, Protocol, Role, Service};
 use crate::timestamp::Timestamp;
 
 /// A value with the capture time it was first seen.
@@ -11,21 +11,14 @@ pub struct Dated<T> {
     pub first_seen: Timestamp,
 }
 
-/// What a DHCP client said about itself (latest value of each field).
-#[derive(Clone, Debug, Default, Eq, PartialEq)]
-pub struct DhcpInfo {
-    pub vendor_class: Option<Dated<String>>,
-    pub param_request_list: Option<Dated<String>>,
-    pub client_id: Option<Dated<String>>,
-    pub requested_ip: Option<Dated<Ipv4Addr>>,
-    pub fqdn: Option<Dated<String>>,
-    pub option_order: Option<Dated<String>>,
-}
-
-impl DhcpInfo {
-    pub fn is_empty(&self) -> bool {
-        *self == DhcpInfo::default()
-    }
+/// An attribute in a protocol's section of the device (`dhcp.vendor_class` …).
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub struct Attr {
+    pub protocol: Protocol,
+    pub key: &'static str,
+    pub value: AttrValue,
+    /// When this value was first seen (a changed value restarts it).
+    pub first_seen: Timestamp,
 }
 
 /// One device, keyed by MAC.
@@ -46,8 +39,11 @@ pub struct Device {
     pub hostnames: Vec<Dated<String>>,
     pub protocols: u64,
     pub roles: Vec<Role>,
-    pub dhcp: DhcpInfo,
     pub model: Option<Dated<String>>,
+    pub firmware: Option<Dated<String>>,
+    pub attrs: Vec<Attr>,
+    pub services: Vec<Dated<Service>>,
+    pub dns_queries: Vec<Dated<String>>,
     pub notes: Vec<Note>,
 }
 
@@ -66,14 +62,26 @@ impl Device {
             hostnames: Vec::new(),
             protocols: 0,
             roles: Vec::new(),
-            dhcp: DhcpInfo::default(),
             model: None,
+            firmware: None,
+            attrs: Vec::new(),
+            services: Vec::new(),
+            dns_queries: Vec::new(),
             notes: Vec::new(),
         }
     }
 
     pub fn protocols(&self) -> impl Iterator<Item = Protocol> + '_ {
         Protocol::ALL.into_iter().filter(|p| self.protocols & p.bit() != 0)
+    }
+
+    /// The attributes of one protocol's section, in the order first seen.
+    pub fn section(&self, p: Protocol) -> impl Iterator<Item = &Attr> + '_ {
+        self.attrs.iter().filter(move |a| a.protocol == p)
+    }
+
+    pub fn attr(&self, p: Protocol, key: &str) -> Option<&AttrValue> {
+        self.attrs.iter().find(|a| a.protocol == p && a.key == key).map(|a| &a.value)
     }
 
     pub(crate) fn seen_at(&mut self, ts: Timestamp) {

@@ -3,5 +3,5 @@
 mod device;
 mod table;
 
-pub use device::{DhcpInfo, Device, Dated};
+pub use device::{Attr, Dated, Device};
 pub use table::{Inventory, Limits};

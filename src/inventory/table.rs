@@ -2,9 +2,9 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::device::{Dated, Device};
+use super::device::{Attr, Dated, Device};
 use crate::mac::MacAddr;
-use crate::observe::{DhcpFact, Fact, Observation};
+use crate::observe::{Fact, Observation};
 use crate::timestamp::Timestamp;
 
 /// Named limits on everything the inventory holds. Each, when hit, increments the
@@ -22,6 +22,12 @@ pub struct Limits {
     pub max_vlans_per_device: usize,
     /// `notes_per_device`
     pub max_notes_per_device: usize,
+    /// `attributes_per_device`: protocol attributes (all sections together)
+    pub max_attributes_per_device: usize,
+    /// `services_per_device`
+    pub max_services_per_device: usize,
+    /// `dns_queries_per_device`: distinct names a device asked for
+    pub max_dns_queries_per_device: usize,
 }
 
 impl Default for Limits {
@@ -32,6 +38,9 @@ impl Default for Limits {
             max_hostnames_per_device: 16,
             max_vlans_per_device: 64,
             max_notes_per_device: 32,
+            max_attributes_per_device: 128,
+            max_services_per_device: 64,
+            max_dns_queries_per_device: 128,
         }
     }
 }
@@ -183,15 +192,43 @@ impl Inventory {
                     *hits.entry("notes_per_device").or_default() += 1;
                 }
             }
-            Fact::Dhcp(f) => {
-                let i = &mut d.dhcp;
-                match f {
-                    DhcpFact::VendorClass(v) => set_latest(&mut i.vendor_class, v.clone(), ts),
-                    DhcpFact::ParamRequestList(v) => set_latest(&mut i.param_request_list, v.clone(), ts),
-                    DhcpFact::ClientId(v) => set_latest(&mut i.client_id, v.clone(), ts),
-                    DhcpFact::RequestedIp(v) => set_latest(&mut i.requested_ip, *v, ts),
-                    DhcpFact::Fqdn(v) => set_latest(&mut i.fqdn, v.clone(), ts),
-                    DhcpFact::OptionOrder(v) => set_latest(&mut i.option_order, v.clone(), ts),
+            Fact::Ipv6(a) => add_bounded(&mut d.ipv6, *a, ts, l.max_addresses_per_device, "ipv6_per_device", hits),
+            Fact::Model(m) => set_latest(&mut d.model, m.clone(), ts),
+            Fact::Firmware(f) => set_latest(&mut d.firmware, f.clone(), ts),
+            Fact::Service(svc) => {
+                // A service is identified by type and instance; a later sighting updates
+                // its port and TXT record.
+                let full = d.services.len() >= l.max_services_per_device;
+                match d.services.iter_mut().find(|x| x.value.kind == svc.kind && x.value.name == svc.name) {
+                    Some(existing) => {
+                        if svc.port.is_some() {
+                            existing.value.port = svc.port;
+                        }
+                        if !svc.txt.is_empty() {
+                            existing.value.txt = svc.txt.clone();
+                        }
+                    }
+                    None if !full => {
+                        d.services.push(Dated { value: svc.clone(), first_seen: ts })
+                    }
+                    None => *hits.entry("services_per_device").or_default() += 1,
+                }
+            }
+            Fact::DnsQuery(q) => {
+                add_bounded(&mut d.dns_queries, q.clone(), ts, l.max_dns_queries_per_device, "dns_queries_per_device", hits)
+            }
+            Fact::Attr(key, value) => {
+                let full = d.attrs.len() >= l.max_attributes_per_device;
+                match d.attrs.iter_mut().find(|a| a.protocol == o.protocol && a.key == *key) {
+                    Some(a) if a.value == *value => a.first_seen = a.first_seen.min(ts),
+                    Some(a) => {
+                        a.value = value.clone();
+                        a.first_seen = ts;
+                    }
+                    None if !full => {
+                        d.attrs.push(Attr { protocol: o.protocol, key, value: value.clone(), first_seen: ts })
+                    }
+                    None => *hits.entry("attributes_per_device").or_default() += 1,
                 }
             }
         }
@@ -203,7 +240,7 @@ mod tests {
     use std::net::Ipv4Addr;
 
     use super::*;
-    use crate::observe::Protocol;
+    use crate::observe::{AttrValue, Note, Protocol, Service};
 
     fn mac(i: u32) -> MacAddr {
         let b = i.to_be_bytes();
@@ -251,19 +288,40 @@ mod tests {
             max_addresses_per_device: 2,
             max_hostnames_per_device: 1,
             max_vlans_per_device: 1,
+            max_notes_per_device: 1,
+            max_attributes_per_device: 1,
+            max_services_per_device: 1,
+            max_dns_queries_per_device: 1,
             ..Limits::default()
         });
+        const KEYS: [&str; 4] = ["a", "b", "c", "d"];
         for i in 0..4u8 {
             inv.apply(&obs(mac(1), 1, Fact::Ipv4(Ipv4Addr::new(10, 0, 0, i))));
+            inv.apply(&obs(mac(1), 1, Fact::Ipv6(std::net::Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, i as u16))));
             inv.apply(&obs(mac(1), 1, Fact::Hostname(format!("h{i}"))));
+            inv.apply(&obs(mac(1), 1, Fact::Attr(KEYS[i as usize], AttrValue::Int(i as u64))));
+            inv.apply(&obs(mac(1), 1, Fact::DnsQuery(format!("q{i}.example"))));
+            let svc = Service { kind: "_ipp._tcp".into(), name: format!("p{i}"), port: Some(631), txt: vec![] };
+            inv.apply(&obs(mac(1), 1, Fact::Service(svc)));
+            let note = Note::ClaimedMac { protocol: Protocol::Kasa, mac: mac(100 + i as u32) };
+            inv.apply(&obs(mac(1), 1, Fact::Note(note)));
             inv.touch(mac(1), Timestamp(1), 60, Some(i as u16), &[]);
         }
         let d = inv.get(&mac(1)).unwrap();
-        assert_eq!(d.ipv4.len(), 2);
-        assert_eq!(d.hostnames.len(), 1);
-        assert_eq!(d.vlans.len(), 1);
-        assert_eq!(inv.limits_hit().get("ipv4_per_device"), Some(&2));
-        assert_eq!(inv.limits_hit().get("hostnames_per_device"), Some(&3));
-        assert_eq!(inv.limits_hit().get("vlans_per_device"), Some(&3));
+        assert_eq!((d.ipv4.len(), d.ipv6.len(), d.hostnames.len(), d.vlans.len()), (2, 2, 1, 1));
+        assert_eq!((d.attrs.len(), d.services.len(), d.dns_queries.len(), d.notes.len()), (1, 1, 1, 1));
+        let hits = inv.limits_hit();
+        for (name, n) in [
+            ("ipv4_per_device", 2),
+            ("ipv6_per_device", 2),
+            ("hostnames_per_device", 3),
+            ("vlans_per_device", 3),
+            ("attributes_per_device", 3),
+            ("services_per_device", 3),
+            ("dns_queries_per_device", 3),
+            ("notes_per_device", 3),
+        ] {
+            assert_eq!(hits.get(name), Some(&n), "{name}");
+        }
     }
 }

@@ -1,27 +1,33 @@
 //! ARP → observations.
 
-use super::{Fact, Note, Observation, Protocol};
-use crate::mac::MacAddr;
-use crate::timestamp::Timestamp;
-use crate::wire::arp::ArpRepr;
+use super::{Context, Fact, Note, Observation, Outcome, Protocol};
+use crate::wire::arp::{self, Arp, ArpRepr};
+
+/// Parses an ARP payload and records what it says.
+pub fn handle(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Outcome {
+    if let Arp::EthernetIpv4(a) = arp::parse(payload)? {
+        observe(cx, &a, out);
+    }
+    Ok(())
+}
 
 /// Requests, replies and gratuitous ARP bind the sender's MAC to its IPv4 address; a
 /// probe (sender 0.0.0.0) binds nothing. Targets are never bound: a request's target
 /// may be stale or absent. When the frame came from another MAC than the ARP sender,
 /// the binding is kept and the mismatch noted on the sender.
-pub fn observe(ts: Timestamp, frame_src: Option<MacAddr>, arp: &ArpRepr, out: &mut Vec<Observation>) {
+pub fn observe(cx: &Context, arp: &ArpRepr, out: &mut Vec<Observation>) {
     let mac = arp.sender_mac;
     if !mac.is_device() {
         return;
     }
-    let obs = |fact| Observation { ts, mac, protocol: Protocol::Arp, fact };
     if arp.is_probe() {
-        out.push(obs(Fact::Present));
+        out.push(cx.obs(mac, Protocol::Arp, Fact::Present));
         return;
     }
-    out.push(obs(Fact::Ipv4(arp.sender_ip)));
-    if let Some(src) = frame_src.filter(|s| *s != mac) {
-        out.push(obs(Fact::Note(Note::ArpSenderMismatch { ip: arp.sender_ip, frame_source: src })));
+    out.push(cx.obs(mac, Protocol::Arp, Fact::Ipv4(arp.sender_ip)));
+    if let Some(src) = cx.src_mac.filter(|s| *s != mac) {
+        let note = Note::ArpSenderMismatch { ip: arp.sender_ip, frame_source: src };
+        out.push(cx.obs(mac, Protocol::Arp, Fact::Note(note)));
     }
 }
 
@@ -30,6 +36,8 @@ mod tests {
     use std::net::Ipv4Addr;
 
     use super::*;
+    use crate::mac::MacAddr;
+    use crate::timestamp::Timestamp;
     use crate::wire::arp::Operation;
 
     fn arp(sender_ip: Ipv4Addr, target_ip: Ipv4Addr) -> ArpRepr {
@@ -42,11 +50,15 @@ mod tests {
         }
     }
 
+    fn cx(src: Option<MacAddr>) -> Context {
+        Context { src_mac: src, ..Context::at(Timestamp(1)) }
+    }
+
     #[test]
     fn binds_sender_only() {
         let mut out = Vec::new();
         let a = arp(Ipv4Addr::new(10, 0, 0, 2), Ipv4Addr::new(10, 0, 0, 1));
-        observe(Timestamp(1), Some(a.sender_mac), &a, &mut out);
+        observe(&cx(Some(a.sender_mac)), &a, &mut out);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].fact, Fact::Ipv4(Ipv4Addr::new(10, 0, 0, 2)));
         assert_eq!(out[0].mac, a.sender_mac);
@@ -56,7 +68,7 @@ mod tests {
     fn probe_binds_nothing() {
         let mut out = Vec::new();
         let a = arp(Ipv4Addr::UNSPECIFIED, Ipv4Addr::new(10, 0, 0, 9));
-        observe(Timestamp(1), Some(a.sender_mac), &a, &mut out);
+        observe(&cx(Some(a.sender_mac)), &a, &mut out);
         assert_eq!(out.iter().map(|o| &o.fact).collect::<Vec<_>>(), vec![&Fact::Present]);
     }
 
@@ -65,7 +77,7 @@ mod tests {
         let mut out = Vec::new();
         let a = arp(Ipv4Addr::new(10, 0, 0, 2), Ipv4Addr::new(10, 0, 0, 1));
         let other: MacAddr = "de:ad:be:ef:00:01".parse().unwrap();
-        observe(Timestamp(1), Some(other), &a, &mut out);
+        observe(&cx(Some(other)), &a, &mut out);
         assert_eq!(out.len(), 2);
         assert!(matches!(out[1].fact, Fact::Note(Note::ArpSenderMismatch { frame_source, .. }) if frame_source == other));
     }
@@ -75,7 +87,7 @@ mod tests {
         let mut out = Vec::new();
         let mut a = arp(Ipv4Addr::new(10, 0, 0, 2), Ipv4Addr::new(10, 0, 0, 1));
         a.sender_mac = MacAddr::BROADCAST;
-        observe(Timestamp(1), None, &a, &mut out);
+        observe(&cx(None), &a, &mut out);
         assert!(out.is_empty());
     }
 }

@@ -1,22 +1,39 @@
 //! DHCPv4 → observations.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use super::text::{clean, codes, hex};
-use super::{DhcpFact, Fact, Observation, Protocol, Role};
+use super::{AttrValue, Context, Fact, Observation, Outcome, Protocol, Role};
 use crate::mac::MacAddr;
-use crate::timestamp::Timestamp;
-use crate::wire::dhcpv4::{DhcpRepr, MessageType, Opcode};
+use crate::wire::WireError;
+use crate::wire::dhcpv4::{self, DhcpRepr, MessageType, Opcode};
+
+/// Whether a UDP port pair is DHCPv4 (client↔server, or relay↔server on 67/67).
+pub fn is_dhcp_ports(src: u16, dst: u16) -> bool {
+    let dhcp = |p| p == dhcpv4::SERVER_PORT || p == dhcpv4::CLIENT_PORT;
+    dhcp(src) && dhcp(dst)
+}
+
+/// Parses a DHCPv4 payload and records what it says. A malformed option is reported
+/// after the facts parsed before it are recorded.
+pub fn handle(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Outcome {
+    let m = dhcpv4::parse(payload)?;
+    observe(cx, &m, out);
+    if m.malformed_option { Err(WireError::Invalid("DHCP option")) } else { Ok(()) }
+}
 
 /// Client messages describe the client (`chaddr`): host name, vendor class, parameter
 /// request list, client identifier, FQDN, requested address, and `ciaddr` when it is
 /// renewing. An ACK binds `yiaddr` to the client. A server reply marks the frame's
 /// sender as DHCP server when no relay is involved (`giaddr` 0.0.0.0), or as relay.
-pub fn observe(ts: Timestamp, frame_src: Option<MacAddr>, ip_src: Ipv4Addr, m: &DhcpRepr, out: &mut Vec<Observation>) {
-    let push = |out: &mut Vec<Observation>, mac: MacAddr, fact: Fact| {
-        out.push(Observation { ts, mac, protocol: Protocol::Dhcp, fact });
-    };
+pub fn observe(cx: &Context, m: &DhcpRepr, out: &mut Vec<Observation>) {
+    let push = |out: &mut Vec<Observation>, mac: MacAddr, fact: Fact| out.push(cx.obs(mac, Protocol::Dhcp, fact));
+    let attr = |key, v: AttrValue| Fact::Attr(key, v);
     let client = m.client_mac().filter(MacAddr::is_device);
+    let ip_src = match cx.src_ip {
+        Some(IpAddr::V4(a)) => a,
+        _ => Ipv4Addr::UNSPECIFIED,
+    };
     match m.opcode() {
         Opcode::BootRequest => {
             let Some(c) = client else { return };
@@ -24,24 +41,23 @@ pub fn observe(ts: Timestamp, frame_src: Option<MacAddr>, ip_src: Ipv4Addr, m: &
             if let Some(h) = m.hostname.as_deref().map(clean).filter(|s| !s.is_empty()) {
                 push(out, c, Fact::Hostname(h));
             }
-            let dhcp = |f| Fact::Dhcp(f);
             if let Some(v) = m.vendor_class.as_deref().map(clean).filter(|s| !s.is_empty()) {
-                push(out, c, dhcp(DhcpFact::VendorClass(v)));
+                push(out, c, attr("vendor_class", v.into()));
             }
             if let Some(p) = m.param_request_list.as_deref().filter(|p| !p.is_empty()) {
-                push(out, c, dhcp(DhcpFact::ParamRequestList(codes(p))));
+                push(out, c, attr("prl", codes(p).into()));
             }
             if let Some(id) = m.client_id.as_deref().filter(|p| !p.is_empty()) {
-                push(out, c, dhcp(DhcpFact::ClientId(hex(id))));
+                push(out, c, attr("client_id", hex(id).into()));
             }
             if let Some(f) = m.client_fqdn.as_deref().map(clean).filter(|s| !s.is_empty()) {
-                push(out, c, dhcp(DhcpFact::Fqdn(f)));
+                push(out, c, attr("fqdn", f.into()));
             }
             if let Some(ip) = m.requested_ip.filter(|a| !a.is_unspecified()) {
-                push(out, c, dhcp(DhcpFact::RequestedIp(ip)));
+                push(out, c, attr("requested_ip", ip.into()));
             }
             if !m.option_order.is_empty() {
-                push(out, c, dhcp(DhcpFact::OptionOrder(codes(&m.option_order))));
+                push(out, c, attr("option_order", codes(&m.option_order).into()));
             }
             let renewing = matches!(m.message_type(), Some(MessageType::Request | MessageType::Inform));
             if renewing && usable(m.ciaddr) {
@@ -55,7 +71,7 @@ pub fn observe(ts: Timestamp, frame_src: Option<MacAddr>, ip_src: Ipv4Addr, m: &
                     push(out, c, Fact::Ipv4(m.yiaddr));
                 }
             }
-            let Some(src) = frame_src.filter(MacAddr::is_device) else { return };
+            let Some(src) = cx.src_mac.filter(MacAddr::is_device) else { return };
             if m.giaddr.is_unspecified() {
                 if m.server_id.is_some() || m.message_type().is_some() {
                     push(out, src, Fact::Role(Role::DhcpServer));
@@ -82,10 +98,15 @@ fn usable(a: Ipv4Addr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::timestamp::Timestamp;
     use crate::wire::dhcpv4;
 
     fn mac(s: &str) -> MacAddr {
         s.parse().unwrap()
+    }
+
+    fn cx(src: MacAddr, ip: Ipv4Addr) -> Context {
+        Context { src_mac: Some(src), src_ip: Some(IpAddr::V4(ip)), ..Context::at(Timestamp(5)) }
     }
 
     #[test]
@@ -99,21 +120,22 @@ mod tests {
         m.requested_ip = Some(Ipv4Addr::new(192, 168, 0, 20));
         m.option_order = vec![53, 50, 12, 60, 61, 55];
         let mut out = Vec::new();
-        observe(Timestamp(5), Some(mac("50:c7:bf:00:c7:03")), Ipv4Addr::UNSPECIFIED, &m, &mut out);
+        observe(&cx(mac("50:c7:bf:00:c7:03"), Ipv4Addr::UNSPECIFIED), &m, &mut out);
         let facts: Vec<_> = out.iter().map(|o| o.fact.clone()).collect();
+        let text = |k, v: &str| Fact::Attr(k, AttrValue::Text(v.into()));
         assert_eq!(
             facts,
             vec![
                 Fact::Present,
                 Fact::Hostname("HS110(EU)".into()),
-                Fact::Dhcp(DhcpFact::VendorClass("udhcp 0.9.9-pre".into())),
-                Fact::Dhcp(DhcpFact::ParamRequestList("1,3,6,12,15,28".into())),
-                Fact::Dhcp(DhcpFact::ClientId("01:50:c7:bf:00:c7:03".into())),
-                Fact::Dhcp(DhcpFact::RequestedIp(Ipv4Addr::new(192, 168, 0, 20))),
-                Fact::Dhcp(DhcpFact::OptionOrder("53,50,12,60,61,55".into())),
+                text("vendor_class", "udhcp 0.9.9-pre"),
+                text("prl", "1,3,6,12,15,28"),
+                text("client_id", "01:50:c7:bf:00:c7:03"),
+                Fact::Attr("requested_ip", Ipv4Addr::new(192, 168, 0, 20).into()),
+                text("option_order", "53,50,12,60,61,55"),
             ]
         );
-        assert!(out.iter().all(|o| o.mac == mac("50:c7:bf:00:c7:03")));
+        assert!(out.iter().all(|o| o.mac == mac("50:c7:bf:00:c7:03") && o.protocol == Protocol::Dhcp));
     }
 
     #[test]
@@ -128,11 +150,12 @@ mod tests {
             server_id: Some(Ipv4Addr::new(192, 168, 0, 1)),
             ..Default::default()
         };
+        let c = cx(server, Ipv4Addr::new(192, 168, 0, 1));
         let mut out = Vec::new();
-        observe(Timestamp(5), Some(server), Ipv4Addr::new(192, 168, 0, 1), &m, &mut out);
-        assert!(out.contains(&Observation { ts: Timestamp(5), mac: mac("50:c7:bf:00:c7:03"), protocol: Protocol::Dhcp, fact: Fact::Ipv4(Ipv4Addr::new(192, 168, 0, 20)) }));
-        assert!(out.contains(&Observation { ts: Timestamp(5), mac: server, protocol: Protocol::Dhcp, fact: Fact::Role(Role::DhcpServer) }));
-        assert!(out.contains(&Observation { ts: Timestamp(5), mac: server, protocol: Protocol::Dhcp, fact: Fact::Ipv4(Ipv4Addr::new(192, 168, 0, 1)) }));
+        observe(&c, &m, &mut out);
+        assert!(out.contains(&c.obs(mac("50:c7:bf:00:c7:03"), Protocol::Dhcp, Fact::Ipv4(Ipv4Addr::new(192, 168, 0, 20)))));
+        assert!(out.contains(&c.obs(server, Protocol::Dhcp, Fact::Role(Role::DhcpServer))));
+        assert!(out.contains(&c.obs(server, Protocol::Dhcp, Fact::Ipv4(Ipv4Addr::new(192, 168, 0, 1)))));
     }
 
     #[test]
@@ -149,7 +172,7 @@ mod tests {
             ..Default::default()
         };
         let mut out = Vec::new();
-        observe(Timestamp(5), Some(relay), Ipv4Addr::new(10, 1, 0, 1), &m, &mut out);
+        observe(&cx(relay, Ipv4Addr::new(10, 1, 0, 1)), &m, &mut out);
         assert!(!out.iter().any(|o| matches!(o.fact, Fact::Ipv4(a) if a == Ipv4Addr::new(10, 1, 0, 20))));
         assert!(out.iter().any(|o| o.mac == relay && o.fact == Fact::Role(Role::DhcpRelay)));
         assert!(!out.iter().any(|o| o.fact == Fact::Role(Role::DhcpServer)));
@@ -159,7 +182,13 @@ mod tests {
     fn non_ethernet_chaddr_is_ignored() {
         let m = dhcpv4::DhcpRepr { op: 1, htype: 6, chaddr: vec![1, 2, 3, 4, 5, 6], ..Default::default() };
         let mut out = Vec::new();
-        observe(Timestamp(5), None, Ipv4Addr::UNSPECIFIED, &m, &mut out);
+        observe(&Context::at(Timestamp(5)), &m, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn ports() {
+        assert!(is_dhcp_ports(68, 67) && is_dhcp_ports(67, 68) && is_dhcp_ports(67, 67));
+        assert!(!is_dhcp_ports(68, 53));
     }
 }

@@ -1,39 +1,101 @@
 //! Observations: typed facts about one MAC, with the protocol and time they came from.
 //!
 //! Each protocol has one small module turning a parsed message into observations. The
-//! inventory applies them without knowing any wire format.
+//! inventory applies them without knowing any wire format: a protocol adds facts to a
+//! device as attributes of its own section (`dhcp.vendor_class`, `lldp.system_name` …)
+//! or as shared facts (addresses, names, services, model), never by editing the record.
 
 pub mod arp;
 pub mod dhcpv4;
 pub mod text;
 
-use std::net::Ipv4Addr;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::mac::MacAddr;
 use crate::timestamp::Timestamp;
+use crate::wire::WireError;
 
-/// The protocol an observation came from.
-#[derive(Copy, Clone, Debug, Eq, PartialEq, Hash, Ord, PartialOrd, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// The protocol an observation came from; also the name of its section in the device.
+#[derive(Copy, Clone, Debug, Eq, PartialEq, Hash, Ord, PartialOrd)]
 pub enum Protocol {
     Arp,
     Dhcp,
+    Dhcpv6,
+    Ndp,
+    Mdns,
+    Dns,
+    Llmnr,
+    Nbns,
+    Ssdp,
+    Upnp,
+    Lldp,
+    Cdp,
+    Kasa,
+    Tdp,
+    Easysmart,
+    /// The `model|MAC|IP|…|firmware` broadcast of TP-Link routers on UDP 5001.
+    Tplink5001,
+    Tddp,
+    Omada,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 2] = [Protocol::Arp, Protocol::Dhcp];
+    pub const ALL: [Protocol; 18] = [
+        Protocol::Arp,
+        Protocol::Dhcp,
+        Protocol::Dhcpv6,
+        Protocol::Ndp,
+        Protocol::Mdns,
+        Protocol::Dns,
+        Protocol::Llmnr,
+        Protocol::Nbns,
+        Protocol::Ssdp,
+        Protocol::Upnp,
+        Protocol::Lldp,
+        Protocol::Cdp,
+        Protocol::Kasa,
+        Protocol::Tdp,
+        Protocol::Easysmart,
+        Protocol::Tplink5001,
+        Protocol::Tddp,
+        Protocol::Omada,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Protocol::Arp => "arp",
             Protocol::Dhcp => "dhcp",
+            Protocol::Dhcpv6 => "dhcpv6",
+            Protocol::Ndp => "ndp",
+            Protocol::Mdns => "mdns",
+            Protocol::Dns => "dns",
+            Protocol::Llmnr => "llmnr",
+            Protocol::Nbns => "nbns",
+            Protocol::Ssdp => "ssdp",
+            Protocol::Upnp => "upnp",
+            Protocol::Lldp => "lldp",
+            Protocol::Cdp => "cdp",
+            Protocol::Kasa => "kasa",
+            Protocol::Tdp => "tdp",
+            Protocol::Easysmart => "easysmart",
+            Protocol::Tplink5001 => "tplink5001",
+            Protocol::Tddp => "tddp",
+            Protocol::Omada => "omada",
         }
     }
+
     /// Bit for per-device protocol sets.
     pub fn bit(self) -> u64 {
         1 << (self as u64)
+    }
+}
+
+impl Serialize for Protocol {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
@@ -43,20 +105,79 @@ impl Protocol {
 pub enum Role {
     DhcpServer,
     DhcpRelay,
+    Dhcpv6Server,
+    Router,
+    Bridge,
+    WlanAp,
+    Phone,
+    /// Answers Omada discovery (UDP 29810–29817).
+    OmadaController,
+    /// Asked a TP-Link device for its identity (a phone or PC running the vendor's app):
+    /// a client of TP-Link devices, not one itself.
+    TplinkAppClient,
 }
 
-/// A DHCP client's self-description.
-#[derive(Clone, Debug, Eq, PartialEq)]
-pub enum DhcpFact {
-    VendorClass(String),
-    /// Parameter request list (option 55), in order, e.g. `1,3,6,15`.
-    ParamRequestList(String),
-    /// Client identifier (option 61) as colon-separated hex.
-    ClientId(String),
-    RequestedIp(Ipv4Addr),
-    Fqdn(String),
-    /// Option codes in the order the client sent them, e.g. `53,50,12,60,61,55`.
-    OptionOrder(String),
+/// A protocol attribute's value, kept typed until output.
+#[derive(Clone, Debug, Eq, PartialEq, Hash)]
+pub enum AttrValue {
+    Text(String),
+    Int(u64),
+    Ip(IpAddr),
+    Mac(MacAddr),
+    List(Vec<String>),
+}
+
+impl fmt::Display for AttrValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttrValue::Text(s) => f.write_str(s),
+            AttrValue::Int(n) => write!(f, "{n}"),
+            AttrValue::Ip(a) => write!(f, "{a}"),
+            AttrValue::Mac(m) => write!(f, "{m}"),
+            AttrValue::List(l) => f.write_str(&l.join(", ")),
+        }
+    }
+}
+
+impl Serialize for AttrValue {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            AttrValue::Int(n) => s.serialize_u64(*n),
+            AttrValue::List(l) => l.serialize(s),
+            other => s.collect_str(other),
+        }
+    }
+}
+
+impl From<String> for AttrValue {
+    fn from(s: String) -> Self {
+        AttrValue::Text(s)
+    }
+}
+
+impl From<Ipv4Addr> for AttrValue {
+    fn from(a: Ipv4Addr) -> Self {
+        AttrValue::Ip(IpAddr::V4(a))
+    }
+}
+
+impl From<MacAddr> for AttrValue {
+    fn from(m: MacAddr) -> Self {
+        AttrValue::Mac(m)
+    }
+}
+
+/// A service a device offers (DNS-SD instance, UPnP device type …).
+#[derive(Clone, Debug, Eq, PartialEq, Hash, Serialize)]
+pub struct Service {
+    /// e.g. `_ipp._tcp`
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Instance name, e.g. `Office Printer`.
+    pub name: String,
+    pub port: Option<u16>,
+    /// TXT keys and values (bounded by the protocol module).
+    pub txt: Vec<(String, String)>,
 }
 
 /// Something that deserves a second look, kept on the device.
@@ -66,6 +187,9 @@ pub enum Note {
     /// An ARP message claimed this MAC as sender but arrived in a frame from another
     /// MAC (proxy ARP, a bridge, or spoofing).
     ArpSenderMismatch { ip: Ipv4Addr, frame_source: MacAddr },
+    /// A payload names another MAC than the frame's source (anonymised captures, NAT,
+    /// relays); the claim is kept beside the device, not merged into it.
+    ClaimedMac { protocol: Protocol, mac: MacAddr },
 }
 
 #[derive(Clone, Debug, Eq, PartialEq)]
@@ -74,8 +198,17 @@ pub enum Fact {
     Present,
     /// The device uses this IPv4 address.
     Ipv4(Ipv4Addr),
+    /// The device uses this IPv6 address.
+    Ipv6(Ipv6Addr),
     Hostname(String),
-    Dhcp(DhcpFact),
+    /// Model name (e.g. `HS110(EU)`, `Archer C7`).
+    Model(String),
+    Firmware(String),
+    /// An attribute in the protocol's own section; the latest value wins.
+    Attr(&'static str, AttrValue),
+    Service(Service),
+    /// A DNS name this device asked for.
+    DnsQuery(String),
     Role(Role),
     Note(Note),
 }
@@ -87,3 +220,30 @@ pub struct Observation {
     pub protocol: Protocol,
     pub fact: Fact,
 }
+
+/// Where a message was seen: everything a protocol module may need about its frame.
+#[derive(Copy, Clone, Debug, Eq, PartialEq)]
+pub struct Context {
+    pub ts: Timestamp,
+    /// The frame's link-layer source, when the link type carries one and it is a device.
+    pub src_mac: Option<MacAddr>,
+    pub dst_mac: Option<MacAddr>,
+    pub src_ip: Option<IpAddr>,
+    pub dst_ip: Option<IpAddr>,
+    pub src_port: u16,
+    pub dst_port: u16,
+}
+
+impl Context {
+    pub fn at(ts: Timestamp) -> Context {
+        Context { ts, src_mac: None, dst_mac: None, src_ip: None, dst_ip: None, src_port: 0, dst_port: 0 }
+    }
+
+    /// An observation about `mac` from this frame.
+    pub fn obs(&self, mac: MacAddr, protocol: Protocol, fact: Fact) -> Observation {
+        Observation { ts: self.ts, mac, protocol, fact }
+    }
+}
+
+/// What a protocol module made of a payload handed to it.
+pub type Outcome = Result<(), WireError>;

@@ -2,13 +2,17 @@
 
 use std::io::{self, Write};
 
-use super::report::Report;
+use super::report::{Report, Section};
 
 const HEADER: [&str; 18] = [
     "mac", "mac_kind", "vendor", "ipv4", "ipv6", "hostnames", "vlans", "model", "first_seen", "last_seen",
     "packets", "protocols", "dhcp_vendor_class", "dhcp_prl", "dhcp_client_id", "flag_brand", "flag_confidence",
     "flag_evidence",
 ];
+
+fn field(section: Option<&Section>, key: &str) -> String {
+    section.and_then(|s| s.get(key)).map(|v| v.to_string()).unwrap_or_default()
+}
 
 fn join<T: ToString>(v: &[T]) -> String {
     v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ")
@@ -36,9 +40,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             d.last_seen.to_string(),
             d.packets.to_string(),
             d.protocols.join(" "),
-            dhcp.and_then(|x| x.vendor_class.clone()).unwrap_or_default(),
-            dhcp.and_then(|x| x.prl.clone()).unwrap_or_default(),
-            dhcp.and_then(|x| x.client_id.clone()).unwrap_or_default(),
+            field(dhcp, "vendor_class"),
+            field(dhcp, "prl"),
+            field(dhcp, "client_id"),
             flag.map(|f| f.brand.to_string()).unwrap_or_default(),
             flag.map(|f| f.confidence.name().to_string()).unwrap_or_default(),
             evidence,

@@ -11,7 +11,7 @@ use crate::capture::FileFormat;
 use crate::classify::{Confidence, Flag, tplink, vendor};
 use crate::inventory::{Device, Inventory};
 use crate::mac::{MacAddr, MacKind};
-use crate::observe::{Note, Role};
+use crate::observe::{AttrValue, Note, Protocol, Role, Service};
 use crate::timestamp::Timestamp;
 
 pub const SCHEMA: &str = "quietwire.inventory/1";
@@ -46,14 +46,14 @@ pub struct CaptureReport {
     pub vendor_registry: &'static str,
 }
 
-#[derive(Debug, Serialize, Default)]
-pub struct DhcpReport {
-    pub vendor_class: Option<String>,
-    pub prl: Option<String>,
-    pub client_id: Option<String>,
-    pub requested_ip: Option<String>,
-    pub fqdn: Option<String>,
-    pub option_order: Option<String>,
+/// A protocol's section of a device: its attributes by name.
+pub type Section = BTreeMap<&'static str, AttrValue>;
+
+#[derive(Debug, Serialize)]
+pub struct ServiceReport {
+    #[serde(flatten)]
+    pub service: Service,
+    pub first_seen: Timestamp,
 }
 
 #[derive(Debug, Serialize)]
@@ -67,13 +67,20 @@ pub struct DeviceReport {
     pub vlans: Vec<u16>,
     pub outer_vlans: Vec<u16>,
     pub model: Option<String>,
+    pub firmware: Option<String>,
     pub first_seen: Timestamp,
     pub last_seen: Timestamp,
     pub packets: u64,
     pub bytes: u64,
     pub protocols: Vec<&'static str>,
     pub roles: Vec<Role>,
-    pub dhcp: Option<DhcpReport>,
+    pub services: Vec<ServiceReport>,
+    pub dns_queries: Vec<String>,
+    /// DHCPv4 section: always present (`null` when the device spoke no DHCP).
+    pub dhcp: Option<Section>,
+    /// Every other protocol's section, under its protocol name, when it has attributes.
+    #[serde(flatten)]
+    pub sections: BTreeMap<&'static str, Section>,
     /// Watchlist flags (confidence medium or high).
     pub flags: Vec<Flag>,
     /// Low-confidence watchlist evidence that raises no flag.
@@ -97,15 +104,11 @@ fn device_report(d: &Device) -> DeviceReport {
     if let Some(f) = tplink::from_oui(vendor.as_ref(), d.first_seen) {
         if f.confidence >= Confidence::Medium { flags.push(f) } else { hints.push(f) }
     }
-    let i = &d.dhcp;
-    let dhcp = (!i.is_empty()).then(|| DhcpReport {
-        vendor_class: i.vendor_class.as_ref().map(|v| v.value.clone()),
-        prl: i.param_request_list.as_ref().map(|v| v.value.clone()),
-        client_id: i.client_id.as_ref().map(|v| v.value.clone()),
-        requested_ip: i.requested_ip.as_ref().map(|v| v.value.to_string()),
-        fqdn: i.fqdn.as_ref().map(|v| v.value.clone()),
-        option_order: i.option_order.as_ref().map(|v| v.value.clone()),
-    });
+    let mut sections: BTreeMap<&'static str, Section> = BTreeMap::new();
+    for a in &d.attrs {
+        sections.entry(a.protocol.name()).or_default().insert(a.key, a.value.clone());
+    }
+    let dhcp = sections.remove(Protocol::Dhcp.name());
     DeviceReport {
         mac: d.mac,
         mac_kind: d.mac.kind(),
@@ -116,13 +119,17 @@ fn device_report(d: &Device) -> DeviceReport {
         vlans: d.vlans.clone(),
         outer_vlans: d.outer_vlans.clone(),
         model: d.model.as_ref().map(|m| m.value.clone()),
+        firmware: d.firmware.as_ref().map(|m| m.value.clone()),
         first_seen: d.first_seen,
         last_seen: d.last_seen,
         packets: d.packets,
         bytes: d.bytes,
         protocols: d.protocols().map(|p| p.name()).collect(),
         roles: d.roles.clone(),
+        services: d.services.iter().map(|s| ServiceReport { service: s.value.clone(), first_seen: s.first_seen }).collect(),
+        dns_queries: d.dns_queries.iter().map(|q| q.value.clone()).collect(),
         dhcp,
+        sections,
         flags,
         hints,
         notes: d.notes.clone(),

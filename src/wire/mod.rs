@@ -11,7 +11,9 @@ pub mod dhcpv4;
 pub mod ethernet;
 pub mod ipv4;
 pub mod ipv6;
+pub mod llc;
 pub mod sll;
+pub mod tcp;
 pub mod udp;
 
 /// Reads a big-endian u16 at `at`; callers have checked the length.
