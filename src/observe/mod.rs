@@ -6,8 +6,22 @@
 //! or as shared facts (addresses, names, services, model), never by editing the record.
 
 pub mod arp;
+pub mod cdp;
 pub mod dhcpv4;
+pub mod dhcpv6;
+pub mod dns;
+pub mod easysmart;
+pub mod kasa;
+pub mod lldp;
+pub mod llmnr;
+pub mod mdns;
+pub mod nbns;
+pub mod ndp;
+pub mod omada;
+pub mod ssdp;
+pub mod tdp;
 pub mod text;
+pub mod tplink5001;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -22,6 +36,8 @@ use crate::wire::WireError;
 #[derive(Copy, Clone, Debug, Eq, PartialEq, Hash, Ord, PartialOrd)]
 pub enum Protocol {
     Arp,
+    /// A link-local IPv6 source address on any frame.
+    Ipv6,
     Dhcp,
     Dhcpv6,
     Ndp,
@@ -43,8 +59,9 @@ pub enum Protocol {
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 18] = [
+    pub const ALL: [Protocol; 19] = [
         Protocol::Arp,
+        Protocol::Ipv6,
         Protocol::Dhcp,
         Protocol::Dhcpv6,
         Protocol::Ndp,
@@ -67,6 +84,7 @@ impl Protocol {
     pub fn name(self) -> &'static str {
         match self {
             Protocol::Arp => "arp",
+            Protocol::Ipv6 => "ipv6",
             Protocol::Dhcp => "dhcp",
             Protocol::Dhcpv6 => "dhcpv6",
             Protocol::Ndp => "ndp",

@@ -7,13 +7,24 @@
 //! bounds checks needed to find the frames a protocol parser wants.
 
 pub mod arp;
+pub mod cdp;
 pub mod dhcpv4;
+pub mod dhcpv6;
+pub mod dns;
+pub mod easysmart;
 pub mod ethernet;
+pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod kasa;
 pub mod llc;
+pub mod lldp;
+pub mod nbns;
 pub mod sll;
+pub mod ssdp;
 pub mod tcp;
+pub mod tdp;
+pub mod tplink5001;
 pub mod udp;
 
 /// Reads a big-endian u16 at `at`; callers have checked the length.

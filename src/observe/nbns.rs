@@ -1,0 +1,9 @@
+//! NetBIOS name service (UDP 137) → observations.
+//!
+//! Not yet implemented: the protocol work fills this in.
+
+use super::{Context, Observation, Outcome};
+
+pub fn handle(_cx: &Context, _payload: &[u8], _out: &mut Vec<Observation>) -> Outcome {
+    Ok(())
+}

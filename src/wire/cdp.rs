@@ -1,0 +1,3 @@
+//! Cisco Discovery Protocol over SNAP; written by hand.
+//!
+//! Not yet implemented: the protocol work fills this in.
