@@ -8,6 +8,7 @@ use crate::capture::{self, CaptureError, Frame, LinkType, ReadOutcome, ReadSumma
 use crate::decode::{self, Network};
 use crate::dispatch;
 use crate::inventory::{Inventory, Limits};
+use crate::mac::MacAddr;
 use crate::observe::{Context, Observation};
 use crate::timestamp::Timestamp;
 use crate::wire::WireError;
@@ -45,15 +46,29 @@ impl CaptureStats {
     }
 }
 
+/// Observations kept for `explain` about one device.
+pub const MAX_WATCHED_OBSERVATIONS: usize = 10_000;
+
 pub struct Analyzer {
     pub inventory: Inventory,
     pub stats: CaptureStats,
     scratch: Vec<Observation>,
+    watch: Option<MacAddr>,
+    watched: Vec<Observation>,
 }
 
 impl Analyzer {
     pub fn new(limits: Limits) -> Analyzer {
-        Analyzer { inventory: Inventory::new(limits), stats: CaptureStats::default(), scratch: Vec::new() }
+        Analyzer { inventory: Inventory::new(limits), stats: CaptureStats::default(), scratch: Vec::new(), watch: None, watched: Vec::new() }
+    }
+
+    /// Keeps every observation about `mac` (up to [`MAX_WATCHED_OBSERVATIONS`]).
+    pub fn watch(&mut self, mac: MacAddr) {
+        self.watch = Some(mac);
+    }
+
+    pub fn watched(&self) -> &[Observation] {
+        &self.watched
     }
 
     fn malformed(&mut self, what: &'static str) {
@@ -99,6 +114,9 @@ impl Analyzer {
         }
         for o in self.scratch.drain(..) {
             self.inventory.apply(&o);
+            if self.watch == Some(o.mac) && self.watched.len() < MAX_WATCHED_OBSERVATIONS {
+                self.watched.push(o);
+            }
         }
     }
 

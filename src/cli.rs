@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use quietwire::classify::Confidence;
 use quietwire::output::Format;
 
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (IEEE vendor registry ", env!("QUIETWIRE_REGISTRY_DATE"), ")");
@@ -21,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Read pcap/pcapng captures and print the device inventory.
     Read(ReadArgs),
+    /// Print every observation and piece of evidence about one device.
+    Explain(ExplainArgs),
     /// The built-in IEEE vendor registry: its date, lookups, and refreshing it.
     Vendors(VendorsArgs),
 }
@@ -36,9 +39,38 @@ pub struct ReadArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// List only devices flagged on a watchlist.
+    #[arg(long)]
+    pub flagged: bool,
+    #[command(flatten)]
+    pub classify: ClassifyArgs,
     /// Most devices kept; beyond it the least recently seen are evicted and counted.
     #[arg(long, value_name = "N", default_value_t = quietwire::inventory::Limits::default().max_devices)]
     pub max_devices: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// Built-in watchlists to apply (tp-link, fcc-covered); repeat for several.
+    #[arg(long = "watchlist", value_name = "NAME", default_values_t = vec!["tp-link".to_string()])]
+    pub watchlists: Vec<String>,
+    /// Extra rules (TOML); a file named like a watchlist adds to it or overrides its rules by id.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Flag devices at this confidence or above; weaker evidence stays as hints.
+    #[arg(long, value_enum, default_value_t = Confidence::Medium)]
+    pub min_confidence: Confidence,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The device's MAC address.
+    pub mac: String,
+    /// Capture files, as for `read`.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub classify: ClassifyArgs,
 }
 
 #[derive(Debug, Args)]

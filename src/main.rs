@@ -2,17 +2,19 @@
 
 mod cli;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ReadArgs, VendorsArgs, VendorsCommand};
+use cli::{ClassifyArgs, Cli, Command, ExplainArgs, ReadArgs, VendorsArgs, VendorsCommand};
 use quietwire::analyze::{Analyzer, truncation};
-use quietwire::classify::{registry_import, vendor};
+use quietwire::classify::rules::{self, Watchlist};
+use quietwire::classify::{engine, registry_import, vendor};
 use quietwire::inventory::Limits;
 use quietwire::mac::MacAddr;
-use quietwire::output::{self, atomic, report};
+use quietwire::output::{self, atomic, explain, report};
 
 /// Exit status for bad input or a failed run (as grep: 1 is reserved for "nothing found").
 const EXIT_ERROR: u8 = 2;
@@ -32,15 +34,21 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> io::Result<ExitCode> {
     match cli.command {
         Command::Read(args) => read(args),
+        Command::Explain(args) => explain_device(args),
         Command::Vendors(args) => vendors(args),
     }
 }
 
-fn read(args: ReadArgs) -> io::Result<ExitCode> {
-    let limits = Limits { max_devices: args.max_devices.max(1), ..Limits::default() };
-    let mut analyzer = Analyzer::new(limits);
-    let mut failed = 0usize;
-    for path in &args.files {
+fn watchlists(args: &ClassifyArgs) -> io::Result<Vec<Watchlist>> {
+    let files: Vec<&Path> = args.rules.iter().map(PathBuf::as_path).collect();
+    rules::load(&args.watchlists, &files).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))
+}
+
+/// Reads every file into `analyzer`, reporting errors and truncations on stderr.
+/// Returns how many files could not be read at all.
+fn read_all(analyzer: &mut Analyzer, files: &[PathBuf]) -> usize {
+    let mut failed = 0;
+    for path in files {
         match analyzer.read_file(path) {
             Ok(summary) => {
                 if let Some((offset, detail)) = truncation(&summary) {
@@ -57,11 +65,20 @@ fn read(args: ReadArgs) -> io::Result<ExitCode> {
             }
         }
     }
+    failed
+}
+
+fn read(args: ReadArgs) -> io::Result<ExitCode> {
+    let lists = watchlists(&args.classify)?;
+    let limits = Limits { max_devices: args.max_devices.max(1), ..Limits::default() };
+    let mut analyzer = Analyzer::new(limits);
+    let failed = read_all(&mut analyzer, &args.files);
     let code = if failed > 0 { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS };
     if failed == args.files.len() {
         return Ok(code);
     }
-    let report = report::build(&analyzer.inventory, &analyzer.stats);
+    let filter = report::Filter { min_confidence: args.classify.min_confidence, flagged_only: args.flagged };
+    let report = report::build(&analyzer.inventory, &analyzer.stats, &lists, filter);
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
@@ -75,8 +92,33 @@ fn read(args: ReadArgs) -> io::Result<ExitCode> {
             out.flush()?;
         }
     }
-    let _ = io::stderr().is_terminal();
     Ok(code)
+}
+
+fn explain_device(args: ExplainArgs) -> io::Result<ExitCode> {
+    let mac: MacAddr = args.mac.parse().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("{e}")))?;
+    let lists = watchlists(&args.classify)?;
+    let mut analyzer = Analyzer::new(Limits::default());
+    analyzer.watch(mac);
+    let failed = read_all(&mut analyzer, &args.files);
+    if failed == args.files.len() {
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let found = match analyzer.inventory.get(&mac) {
+        Some(d) => {
+            let c = engine::classify(d, &lists, args.classify.min_confidence);
+            explain::write(d, &c, analyzer.watched(), &mut out)?;
+            true
+        }
+        None => {
+            writeln!(out, "{mac}: not seen in the given captures")?;
+            false
+        }
+    };
+    out.flush()?;
+    Ok(if failed > 0 { ExitCode::from(EXIT_ERROR) } else if found { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn vendors(args: VendorsArgs) -> io::Result<ExitCode> {

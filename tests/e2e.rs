@@ -47,12 +47,12 @@ fn strings(v: &Value) -> Vec<String> {
     v.as_array().unwrap().iter().map(|s| s.as_str().unwrap().to_string()).collect()
 }
 
-fn assert_tplink_oui(d: &Value, prefix: &str) {
+fn assert_tplink_oui(d: &Value, prefix: &str, brand: &str) {
     let flags = d["flags"].as_array().unwrap();
     assert_eq!(flags.len(), 1, "one flag on {d:#}");
     let f = &flags[0];
     assert_eq!(f["watchlist"], "tp-link");
-    assert_eq!(f["brand"], "TP-Link");
+    assert_eq!(f["brand"], brand, "{f:#}");
     assert_eq!(f["confidence"], "high");
     assert_eq!(f["evidence"][0]["source"], "oui");
     assert!(f["evidence"][0]["detail"].as_str().unwrap().starts_with(prefix), "{f:#}");
@@ -72,7 +72,7 @@ fn hs110_plug_has_dhcp_identity_and_tplink_flag() {
     assert_eq!(plug["dhcp"]["vendor_class"], "udhcp 0.9.9-pre");
     assert_eq!(plug["dhcp"]["prl"], "1,3,6,12,15,28");
     assert_eq!(strings(&plug["protocols"]), vec!["arp", "dhcp"]);
-    assert_tplink_oui(plug, "50:c7:bf TP-LINK TECHNOLOGIES CO.,LTD.");
+    assert_tplink_oui(plug, "50:c7:bf TP-LINK TECHNOLOGIES CO.,LTD.", "Kasa");
     let gw = device(&inv, "00:b5:6d:06:08:ba");
     assert_eq!(strings(&gw["ipv4"]), vec!["10.10.10.1"]);
     assert_eq!(strings(&gw["roles"]), vec!["dhcp-server"]);
@@ -135,7 +135,7 @@ fn vlans_qinq_arp_rules_and_non_devices() {
     assert_eq!(client["dhcp"]["client_id"], "01:50:c7:bf:11:22:01");
     assert_eq!(client["dhcp"]["fqdn"], "archer-c7.lan");
     assert_eq!(client["dhcp"]["requested_ip"], "10.20.0.50");
-    assert_tplink_oui(client, "50:c7:bf");
+    assert_tplink_oui(client, "50:c7:bf", "TP-Link");
 
     let server = device(&inv, "00:11:22:33:44:55");
     assert_eq!(strings(&server["ipv4"]), vec!["10.20.0.1"]);
@@ -152,7 +152,7 @@ fn vlans_qinq_arp_rules_and_non_devices() {
     let prober = device(&inv, "3c:52:a1:00:00:09");
     assert!(prober["ipv4"].as_array().unwrap().is_empty(), "an ARP probe binds no address");
     assert_eq!(strings(&prober["protocols"]), vec!["arp"]);
-    assert_tplink_oui(prober, "3c:52:a1 TP-Link Systems Inc");
+    assert_tplink_oui(prober, "3c:52:a1 TP-Link Systems Inc", "TP-Link");
 
     let qinq = device(&inv, "9c:53:22:aa:bb:cc");
     assert_eq!(qinq["vlans"], serde_json::json!([30]));
@@ -245,7 +245,7 @@ fn several_files_merge_into_one_inventory() {
     let inv = inventory(&[&cap("real/iot-sentinel-hs110-setup-a-1.pcap"), &cap("real/iot-sentinel-hs100-setup-a-1.pcap")]);
     let hs100 = device(&inv, "50:c7:bf:00:fc:a3");
     assert_eq!(strings(&hs100["hostnames"]), vec!["HS100(EU)"]);
-    assert_tplink_oui(hs100, "50:c7:bf");
+    assert_tplink_oui(hs100, "50:c7:bf", "Kasa");
     let hs110 = device(&inv, "50:c7:bf:00:c7:03");
     assert_eq!(strings(&hs110["hostnames"]), vec!["HS110(EU)"]);
     assert_eq!(inv["capture"]["sources"].as_array().unwrap().len(), 2);
@@ -275,13 +275,13 @@ fn ndjson_csv_and_table_formats() {
     let o = quietwire(&["read", &f]);
     let table = String::from_utf8(o.stdout).unwrap();
     let rows: Vec<&str> = table.lines().collect();
-    assert!(rows[0].starts_with("TP-LINK"));
+    assert!(rows[0].starts_with("FLAG"));
     // TP-Link family first and marked, then the rest.
     for r in &rows[1..4] {
         assert!(r.starts_with("!! TP-Link high"), "{r}");
     }
     assert!(!rows[4].contains("TP-Link high"));
-    assert!(table.contains("6 devices, 3 TP-Link family"));
+    assert!(table.contains("6 devices, 3 flagged"));
 }
 
 /// A tiny CSV reader for the test (quoted fields with commas).
@@ -373,7 +373,7 @@ fn shared_real_corpus_reads_without_crashes() {
                 let d = device(&inv, mac);
                 assert!(strings(&d["hostnames"]).contains(&name.to_string()), "{path}");
                 assert_eq!(d["dhcp"]["vendor_class"], "udhcp 0.9.9-pre", "{path}");
-                assert_tplink_oui(d, "50:c7:bf");
+                assert_tplink_oui(d, "50:c7:bf", "Kasa");
                 kasa += 1;
             }
         }
@@ -392,4 +392,55 @@ fn collect_captures(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(p);
         }
     }
+}
+
+#[test]
+fn explain_prints_evidence_and_observations() {
+    let o = quietwire(&["explain", "50:c7:bf:11:22:01", &cap("crafted/vlan-dhcp-arp.pcap")]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("FLAGGED on tp-link: brand TP-Link, confidence high"), "{text}");
+    assert!(text.contains("oui        50:c7:bf TP-LINK TECHNOLOGIES CO.,LTD."), "{text}");
+    assert!(text.contains("hostname \"archer-c7\" (rule hostname-model)"), "{text}");
+    assert!(text.contains("dhcp       vendor_class = \"udhcp 1.19.4\""), "{text}");
+    assert!(text.contains("arp        ipv4 10.20.0.50"), "{text}");
+    let o = quietwire(&["explain", "00:00:00:00:00:01", &cap("crafted/vlan-dhcp-arp.pcap")]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = quietwire(&["explain", "not-a-mac", &cap("crafted/vlan-dhcp-arp.pcap")]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn flagged_filter_min_confidence_rules_and_watchlists() {
+    let f = cap("crafted/vlan-dhcp-arp.pcap");
+    let o = quietwire(&["read", "-f", "json", "--flagged", &f]);
+    let inv: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(macs(&inv), vec!["3c:52:a1:00:00:09", "50:c7:bf:11:22:01", "9c:53:22:aa:bb:cc"]);
+
+    // A user rule file: merge into tp-link, and a rule that makes 00:11:22:33:44:55 (a DHCP
+    // server) a medium hit through its role.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("mine.toml");
+    std::fs::write(&rules, "name = 'tp-link'\n[[rule]]\nid = 'lab-dhcp-server'\nfield = 'role'\npattern = '^dhcp-server$'\nconfidence = 'medium'\n").unwrap();
+    let rules_arg = rules.display().to_string();
+    let o = quietwire(&["read", "-f", "json", "--flagged", "--rules", &rules_arg, &f]);
+    let inv: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(devices(&inv).len(), 3, "a capped hint raises no flag at the default threshold");
+    let o = quietwire(&["read", "-f", "json", "--flagged", "--min-confidence", "low", "--rules", &rules_arg, &f]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let inv: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let server = device(&inv, "00:11:22:33:44:55");
+    assert_eq!(server["flags"][0]["confidence"], "low", "another vendor's block caps a medium hint at low: {server:#}");
+    assert_eq!(server["flags"][0]["evidence"][1]["conflict"], true);
+
+    std::fs::write(&rules, "name = 'tp-link'\n[[rule]]\nid = 'broken'\nfield = 'hostname'\npattern = '(('\nconfidence = 'high'\n").unwrap();
+    let o = quietwire(&["read", "--rules", &rules.display().to_string(), &f]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("mine.toml") && stderr(&o).contains("broken"), "{}", stderr(&o));
+
+    let o = quietwire(&["read", "-f", "json", "--watchlist", "fcc-covered", "--flagged", &f]);
+    let inv: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(devices(&inv).is_empty(), "no FCC-listed vendor in this capture");
+    let o = quietwire(&["read", "--watchlist", "nope", &f]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -4,10 +4,11 @@ use crate::mac::MacAddr;
 use crate::observe::{AttrValue, Note, Protocol, Role, Service};
 use crate::timestamp::Timestamp;
 
-/// A value with the capture time it was first seen.
+/// A value with the protocol that first told it and the capture time it was first seen.
 #[derive(Clone, Debug, Eq, PartialEq)]
 pub struct Dated<T> {
     pub value: T,
+    pub source: Protocol,
     pub first_seen: Timestamp,
 }
 

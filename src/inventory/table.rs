@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap;
 
 use super::device::{Attr, Dated, Device};
 use crate::mac::MacAddr;
-use crate::observe::{Fact, Observation};
+use crate::observe::{Fact, Observation, Protocol};
 use crate::timestamp::Timestamp;
 
 /// Named limits on everything the inventory holds. Each, when hit, increments the
@@ -56,15 +56,19 @@ pub struct Inventory {
 fn add_bounded<T: PartialEq>(
     list: &mut Vec<Dated<T>>,
     value: T,
+    source: Protocol,
     ts: Timestamp,
     max: usize,
     limit: &'static str,
     hits: &mut BTreeMap<&'static str, u64>,
 ) {
     if let Some(existing) = list.iter_mut().find(|d| d.value == value) {
-        existing.first_seen = existing.first_seen.min(ts);
+        if ts < existing.first_seen {
+            existing.first_seen = ts;
+            existing.source = source;
+        }
     } else if list.len() < max {
-        list.push(Dated { value, first_seen: ts });
+        list.push(Dated { value, source, first_seen: ts });
     } else {
         *hits.entry(limit).or_default() += 1;
     }
@@ -80,10 +84,10 @@ fn add_sorted(list: &mut Vec<u16>, v: u16, max: usize, limit: &'static str, hits
     }
 }
 
-fn set_latest<T: PartialEq>(slot: &mut Option<Dated<T>>, value: T, ts: Timestamp) {
+fn set_latest<T: PartialEq>(slot: &mut Option<Dated<T>>, value: T, source: Protocol, ts: Timestamp) {
     match slot {
         Some(d) if d.value == value => d.first_seen = d.first_seen.min(ts),
-        _ => *slot = Some(Dated { value, first_seen: ts }),
+        _ => *slot = Some(Dated { value, source, first_seen: ts }),
     }
 }
 
@@ -174,9 +178,9 @@ impl Inventory {
         let ts = o.ts;
         match &o.fact {
             Fact::Present => {}
-            Fact::Ipv4(a) => add_bounded(&mut d.ipv4, *a, ts, l.max_addresses_per_device, "ipv4_per_device", hits),
+            Fact::Ipv4(a) => add_bounded(&mut d.ipv4, *a, o.protocol, ts, l.max_addresses_per_device, "ipv4_per_device", hits),
             Fact::Hostname(h) => {
-                add_bounded(&mut d.hostnames, h.clone(), ts, l.max_hostnames_per_device, "hostnames_per_device", hits)
+                add_bounded(&mut d.hostnames, h.clone(), o.protocol, ts, l.max_hostnames_per_device, "hostnames_per_device", hits)
             }
             Fact::Role(r) => {
                 if !d.roles.contains(r) {
@@ -192,9 +196,9 @@ impl Inventory {
                     *hits.entry("notes_per_device").or_default() += 1;
                 }
             }
-            Fact::Ipv6(a) => add_bounded(&mut d.ipv6, *a, ts, l.max_addresses_per_device, "ipv6_per_device", hits),
-            Fact::Model(m) => set_latest(&mut d.model, m.clone(), ts),
-            Fact::Firmware(f) => set_latest(&mut d.firmware, f.clone(), ts),
+            Fact::Ipv6(a) => add_bounded(&mut d.ipv6, *a, o.protocol, ts, l.max_addresses_per_device, "ipv6_per_device", hits),
+            Fact::Model(m) => set_latest(&mut d.model, m.clone(), o.protocol, ts),
+            Fact::Firmware(f) => set_latest(&mut d.firmware, f.clone(), o.protocol, ts),
             Fact::Service(svc) => {
                 // A service is identified by type and instance; a later sighting updates
                 // its port and TXT record.
@@ -209,13 +213,13 @@ impl Inventory {
                         }
                     }
                     None if !full => {
-                        d.services.push(Dated { value: svc.clone(), first_seen: ts })
+                        d.services.push(Dated { value: svc.clone(), source: o.protocol, first_seen: ts })
                     }
                     None => *hits.entry("services_per_device").or_default() += 1,
                 }
             }
             Fact::DnsQuery(q) => {
-                add_bounded(&mut d.dns_queries, q.clone(), ts, l.max_dns_queries_per_device, "dns_queries_per_device", hits)
+                add_bounded(&mut d.dns_queries, q.clone(), o.protocol, ts, l.max_dns_queries_per_device, "dns_queries_per_device", hits)
             }
             Fact::Attr(key, value) => {
                 let full = d.attrs.len() >= l.max_attributes_per_device;
@@ -240,7 +244,7 @@ mod tests {
     use std::net::Ipv4Addr;
 
     use super::*;
-    use crate::observe::{AttrValue, Note, Protocol, Service};
+    use crate::observe::{AttrValue, Note, Service};
 
     fn mac(i: u32) -> MacAddr {
         let b = i.to_be_bytes();

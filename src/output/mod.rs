@@ -2,6 +2,7 @@
 
 pub mod atomic;
 pub mod csv;
+pub mod explain;
 pub mod report;
 pub mod table;
 

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::analyze::CaptureStats;
 use crate::capture::FileFormat;
-use crate::classify::{Confidence, Flag, tplink, vendor};
+use crate::classify::engine::{self, Classification};
+use crate::classify::rules::Watchlist;
+use crate::classify::{Confidence, Flag, RiskFinding, vendor};
 use crate::inventory::{Device, Inventory};
 use crate::mac::{MacAddr, MacKind};
 use crate::observe::{AttrValue, Note, Protocol, Role, Service};
@@ -83,8 +85,10 @@ pub struct DeviceReport {
     pub sections: BTreeMap<&'static str, Section>,
     /// Watchlist flags (confidence medium or high).
     pub flags: Vec<Flag>,
-    /// Low-confidence watchlist evidence that raises no flag.
+    /// Watchlist evidence below the flagging threshold.
     pub hints: Vec<Flag>,
+    /// Known-exploited models and signs of compromise on flagged devices.
+    pub risks: Vec<RiskFinding>,
     pub notes: Vec<Note>,
 }
 
@@ -98,12 +102,8 @@ impl DeviceReport {
     }
 }
 
-fn device_report(d: &Device) -> DeviceReport {
-    let vendor = vendor::lookup(d.mac);
-    let (mut flags, mut hints) = (Vec::new(), Vec::new());
-    if let Some(f) = tplink::from_oui(vendor.as_ref(), d.first_seen) {
-        if f.confidence >= Confidence::Medium { flags.push(f) } else { hints.push(f) }
-    }
+fn device_report(d: &Device, lists: &[Watchlist], min: Confidence) -> DeviceReport {
+    let Classification { vendor, flags, hints, risks } = engine::classify(d, lists, min);
     let mut sections: BTreeMap<&'static str, Section> = BTreeMap::new();
     for a in &d.attrs {
         sections.entry(a.protocol.name()).or_default().insert(a.key, a.value.clone());
@@ -132,6 +132,7 @@ fn device_report(d: &Device) -> DeviceReport {
         sections,
         flags,
         hints,
+        risks,
         notes: d.notes.clone(),
     }
 }
@@ -144,8 +145,23 @@ fn format_name(f: FileFormat) -> &'static str {
     }
 }
 
+/// Which devices a report lists.
+#[derive(Copy, Clone, Debug, Eq, PartialEq)]
+pub struct Filter {
+    /// Flag at this confidence and above.
+    pub min_confidence: Confidence,
+    /// List only flagged devices.
+    pub flagged_only: bool,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter { min_confidence: Confidence::Medium, flagged_only: false }
+    }
+}
+
 /// Builds the report; devices in MAC order.
-pub fn build(inv: &Inventory, stats: &CaptureStats) -> Report {
+pub fn build(inv: &Inventory, stats: &CaptureStats, lists: &[Watchlist], filter: Filter) -> Report {
     let capture = CaptureReport {
         sources: stats
             .sources
@@ -167,5 +183,11 @@ pub fn build(inv: &Inventory, stats: &CaptureStats) -> Report {
         limits_hit: inv.limits_hit().clone(),
         vendor_registry: vendor::registry_date(),
     };
-    Report { schema: SCHEMA, capture, devices: inv.devices().into_iter().map(device_report).collect() }
+    let devices = inv
+        .devices()
+        .into_iter()
+        .map(|d| device_report(d, lists, filter.min_confidence))
+        .filter(|d| !filter.flagged_only || d.is_flagged())
+        .collect();
+    Report { schema: SCHEMA, capture, devices }
 }

@@ -40,11 +40,21 @@ fn flag_text(d: &DeviceReport) -> String {
     }
 }
 
+/// The strongest supporting evidence of the top flag, short.
+fn evidence_text(d: &DeviceReport) -> String {
+    let Some(f) = d.top_flag() else { return String::new() };
+    match f.evidence.iter().find(|e| !e.conflict) {
+        Some(e) if e.source == "oui" => format!("oui {}", e.detail.split(' ').next().unwrap_or("")),
+        Some(e) => format!("{} {}", e.field, e.value),
+        None => String::new(),
+    }
+}
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut devices: Vec<&DeviceReport> = report.devices.iter().collect();
     devices.sort_by_key(|d| (!d.is_flagged(), d.mac));
-    let header = ["TP-LINK", "MAC", "VENDOR", "IPV4", "HOSTNAME", "VLAN", "PROTOCOLS", "PACKETS", "LAST SEEN"];
-    let rows: Vec<[String; 9]> = devices
+    let header = ["FLAG", "MAC", "VENDOR", "MODEL", "IPV4", "HOSTNAME", "VLAN", "EVIDENCE", "PROTOCOLS", "PACKETS", "LAST SEEN"];
+    let rows: Vec<[String; 11]> = devices
         .iter()
         .map(|d| {
             let vlans = if d.vlans.is_empty() {
@@ -56,9 +66,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 flag_text(d),
                 d.mac.to_string(),
                 cell(d.vendor.unwrap_or(if d.mac_kind == crate::mac::MacKind::Local { "(local)" } else { "-" })),
+                cell(d.model.as_deref().unwrap_or("-")),
                 first_or_more(&d.ipv4),
                 cell(&first_or_more(&d.hostnames)),
                 cell(&vlans),
+                cell(&evidence_text(d)),
                 if d.protocols.is_empty() { "-".into() } else { d.protocols.join(",") },
                 d.packets.to_string(),
                 d.last_seen.to_string(),
@@ -89,11 +101,16 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}", line(r))?;
     }
     let flagged = report.devices.iter().filter(|d| d.is_flagged()).count();
+    let risky: Vec<String> = report
+        .devices
+        .iter()
+        .flat_map(|d| d.risks.iter().map(move |r| format!("{} {} ({})", d.mac, r.id, r.kind)))
+        .collect();
     let c = &report.capture;
     writeln!(out)?;
     writeln!(
         out,
-        "{} devices, {} TP-Link family; {} packets from {} file(s){}",
+        "{} devices, {} flagged; {} packets from {} file(s){}",
         report.devices.len(),
         flagged,
         c.packets,
@@ -103,6 +120,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             _ => String::new(),
         }
     )?;
+    if !risky.is_empty() {
+        writeln!(out, "RISKS: {}", risky.join("; "))?;
+    }
     if !c.malformed.is_empty() {
         let m: Vec<String> = c.malformed.iter().map(|(k, v)| format!("{k} {v}")).collect();
         writeln!(out, "malformed: {}", m.join(", "))?;
