@@ -103,6 +103,9 @@ fn udp(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Option<(Prot
 }
 
 fn tcp(cx: &Context, seg: &TcpSegment<'_>, out: &mut Vec<Observation>) -> Option<(Protocol, Outcome)> {
+    if o::tcpsvc::wants(seg) {
+        return Some((Protocol::Tcp, o::tcpsvc::handle(cx, seg, out)));
+    }
     if seg.payload.is_empty() {
         return None;
     }

@@ -444,3 +444,16 @@ fn flagged_filter_min_confidence_rules_and_watchlists() {
     let o = quietwire(&["read", "--watchlist", "nope", &f]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn quad7_ports_on_a_tplink_router_are_compromise_findings() {
+    let inv = inventory(&[&cap("crafted/quad7.pcap")]);
+    let router = device(&inv, "50:c7:bf:aa:00:01");
+    let mut ids: Vec<String> = router["risks"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    assert_eq!(ids, vec!["quad7-listen-7777", "quad7-socks-11288", "quad7-xlogin-7777"]);
+    assert!(router["risks"].as_array().unwrap().iter().all(|r| r["kind"] == "possible-compromise"));
+    assert_eq!(router["tcp"]["xlogin_banner_7777"], "sent the banner \"xlogin:\" from TCP 7777");
+    assert!(device(&inv, "50:c7:bf:aa:00:03")["risks"].as_array().unwrap().is_empty());
+    assert!(device(&inv, "00:1b:21:00:00:02")["risks"].as_array().unwrap().is_empty(), "the client is not the compromised one");
+}

@@ -10,7 +10,7 @@
 //! - A device is flagged at `min` confidence or above (medium by default); weaker
 //!   watchlist evidence stays visible as a hint.
 
-use super::rules::{Field, Rule, Watchlist};
+use super::rules::{Field, RiskMatch, Rule, Watchlist};
 use super::vendor::{self, Assignment};
 use super::{Confidence, Evidence, Flag, RiskFinding};
 use crate::inventory::Device;
@@ -173,15 +173,19 @@ pub fn classify(d: &Device, lists: &[Watchlist], min: Confidence) -> Classificat
     for w in lists {
         let Some(flag) = evaluate(d, w, vendor.as_ref()) else { continue };
         if flag.confidence >= min {
-            if let Some(m) = &d.model {
-                for r in w.risks.iter().filter(|r| r.model.is_match(m.value.trim())) {
-                    c.risks.push(RiskFinding {
-                        id: r.id.clone(),
-                        kind: "known-exploited",
-                        title: r.title.clone(),
-                        watchlist: w.name.clone(),
-                        evidence: format!("model {:?} (from {})", m.value, m.source.name()),
-                    });
+            for r in &w.risks {
+                let (kind, hit) = match &r.matches {
+                    RiskMatch::Model(re) => {
+                        let hit = d.model.as_ref().filter(|m| re.is_match(m.value.trim()));
+                        ("known-exploited", hit.map(|m| format!("model {:?} (from {})", m.value, m.source.name())))
+                    }
+                    RiskMatch::Indicator { field, pattern } => {
+                        let hit = candidates(d, field, vendor.as_ref()).into_iter().find(|(v, _, _)| pattern.is_match(v));
+                        ("possible-compromise", hit.map(|(v, _, t)| format!("{} {v:?} (first seen {t})", field.name())))
+                    }
+                };
+                if let Some(evidence) = hit {
+                    c.risks.push(RiskFinding { id: r.id.clone(), kind, title: r.title.clone(), watchlist: w.name.clone(), evidence });
                 }
             }
             c.flags.push(flag);
@@ -234,6 +238,14 @@ mod tests {
         let c = classify(&d, &tplink(), Confidence::Medium);
         assert_eq!(c.flags.len(), 1);
         assert!(c.risks.iter().any(|r| r.id == "CVE-2023-1389"));
+    }
+
+    #[test]
+    fn quad7_indicators_are_compromise_findings() {
+        let d = device("50:c7:bf:00:00:07", &[(Protocol::Tcp, Fact::Attr("xlogin_banner_7777", AttrValue::Text("x".into())))]);
+        let c = classify(&d, &tplink(), Confidence::Medium);
+        let r: Vec<_> = c.risks.iter().map(|r| (r.id.as_str(), r.kind)).collect();
+        assert_eq!(r, vec![("quad7-xlogin-7777", "possible-compromise")]);
     }
 
     #[test]

@@ -75,7 +75,11 @@ struct BrandLineSpec {
 struct RiskSpec {
     id: String,
     title: String,
-    model: String,
+    /// A known-exploited model: matched on the device's identified model.
+    model: Option<String>,
+    /// A sign of compromise: a device field (as in rules) and a pattern.
+    field: Option<String>,
+    pattern: Option<String>,
 }
 
 /// What a rule looks at on a device.
@@ -149,10 +153,16 @@ pub struct Rule {
 }
 
 #[derive(Clone, Debug)]
+pub enum RiskMatch {
+    Model(Regex),
+    Indicator { field: Field, pattern: Regex },
+}
+
+#[derive(Clone, Debug)]
 pub struct Risk {
     pub id: String,
     pub title: String,
-    pub model: Regex,
+    pub matches: RiskMatch,
 }
 
 #[derive(Clone, Debug)]
@@ -207,11 +217,18 @@ pub fn parse(text: &str, origin: &str) -> Result<Watchlist, RulesError> {
         .into_iter()
         .map(|b| Ok((regex(origin, "brand_line", &b.pattern)?, b.brand)))
         .collect::<Result<_, RulesError>>()?;
-    let risks = spec
-        .risk
-        .into_iter()
-        .map(|r| Ok(Risk { model: regex(origin, &r.id, &r.model)?, id: r.id, title: r.title }))
-        .collect::<Result<_, RulesError>>()?;
+    let mut risks = Vec::new();
+    for r in spec.risk {
+        let matches = match (&r.model, &r.field, &r.pattern) {
+            (Some(m), None, None) => RiskMatch::Model(regex(origin, &r.id, m)?),
+            (None, Some(f), Some(p)) => RiskMatch::Indicator {
+                field: Field::parse(f).ok_or_else(|| bad(&r.id, format!("unknown field {f:?}")))?,
+                pattern: regex(origin, &r.id, p)?,
+            },
+            _ => return Err(bad(&r.id, "a risk needs either `model`, or `field` and `pattern`".into())),
+        };
+        risks.push(Risk { id: r.id, title: r.title, matches });
+    }
     Ok(Watchlist {
         title: spec.title.unwrap_or_else(|| spec.name.clone()),
         brand: spec.brand.unwrap_or_else(|| spec.name.clone()),
@@ -280,7 +297,7 @@ mod tests {
             assert!(!w.vendors.is_empty() && !w.rules.is_empty() && !w.brand_lines.is_empty());
         }
         let tp = parse(BUILT_IN[0].1, "t").unwrap();
-        assert_eq!(tp.risks.len(), 6);
+        assert_eq!(tp.risks.len(), 9);
     }
 
     #[test]
@@ -296,6 +313,8 @@ mod tests {
         let e = parse("name = 'x'\n[[rule]]\nid='r4'\nfield='nosuchproto.key'\npattern='a'\nconfidence='low'\n", "f.toml").unwrap_err();
         assert!(e.to_string().contains("unknown field"), "{e}");
         assert!(matches!(load(&["nope".into()], &[]), Err(RulesError::UnknownWatchlist(_))));
+        let e = parse("name = 'x'\n[[risk]]\nid='k'\ntitle='t'\nmodel='a'\nfield='hostname'\n", "f.toml").unwrap_err();
+        assert!(e.to_string().contains("either"), "{e}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod nbns;
 pub mod ndp;
 pub mod omada;
 pub mod ssdp;
+pub mod tcpsvc;
 pub mod tdp;
 pub mod text;
 pub mod tplink5001;
@@ -56,10 +57,12 @@ pub enum Protocol {
     Tplink5001,
     Tddp,
     Omada,
+    /// TCP service signatures (the Quad7 implant's ports and banner).
+    Tcp,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 19] = [
+    pub const ALL: [Protocol; 20] = [
         Protocol::Arp,
         Protocol::Ipv6,
         Protocol::Dhcp,
@@ -79,6 +82,7 @@ impl Protocol {
         Protocol::Tplink5001,
         Protocol::Tddp,
         Protocol::Omada,
+        Protocol::Tcp,
     ];
 
     pub fn name(self) -> &'static str {
@@ -102,6 +106,7 @@ impl Protocol {
             Protocol::Tplink5001 => "tplink5001",
             Protocol::Tddp => "tddp",
             Protocol::Omada => "omada",
+            Protocol::Tcp => "tcp",
         }
     }
 
