@@ -4,4 +4,4 @@ mod device;
 mod table;
 
 pub use device::{Attr, Dated, Device};
-pub use table::{Inventory, Limits};
+pub use table::{Change, Inventory, Limits};

@@ -1,4 +1,5 @@
 use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
 
 use rustc_hash::FxHashMap;
 
@@ -28,6 +29,10 @@ pub struct Limits {
     pub max_services_per_device: usize,
     /// `dns_queries_per_device`: distinct names a device asked for
     pub max_dns_queries_per_device: usize,
+    /// `ipv4_index`: IPv4 → MAC bindings remembered for attribution and conflicts
+    pub max_ipv4_index: usize,
+    /// `pending_changes`: change events buffered between two `take_changes` calls
+    pub max_pending_changes: usize,
 }
 
 impl Default for Limits {
@@ -41,6 +46,53 @@ impl Default for Limits {
             max_attributes_per_device: 128,
             max_services_per_device: 64,
             max_dns_queries_per_device: 128,
+            max_ipv4_index: 262_144,
+            max_pending_changes: 65_536,
+        }
+    }
+}
+
+/// What changed in the inventory, for live event streams. Recorded only after
+/// [`Inventory::track_changes`]; offline reads pay nothing for it.
+#[derive(Clone, Debug, Eq, PartialEq)]
+pub enum Change {
+    DeviceNew { mac: MacAddr, ts: Timestamp },
+    Ipv4New { mac: MacAddr, ip: Ipv4Addr, ts: Timestamp },
+    HostnameNew { mac: MacAddr, name: String, ts: Timestamp },
+    /// `mac` claimed `ip`, which `previous` held and still lists.
+    Ipv4Conflict { ip: Ipv4Addr, mac: MacAddr, previous: MacAddr, ts: Timestamp },
+    LimitHit { limit: &'static str, ts: Timestamp },
+    /// Any fact was merged into the device (classification may have changed).
+    Updated { mac: MacAddr },
+}
+
+/// Everything beside the device map that merging touches.
+#[derive(Debug, Default)]
+struct Side {
+    limits_hit: BTreeMap<&'static str, u64>,
+    ipv4_index: FxHashMap<Ipv4Addr, MacAddr>,
+    changes: Option<Vec<Change>>,
+    max_changes: usize,
+}
+
+impl Side {
+    fn hit(&mut self, limit: &'static str, n: u64, ts: Timestamp) {
+        let c = self.limits_hit.entry(limit).or_default();
+        let first = *c == 0;
+        *c += n;
+        if first {
+            self.change(Change::LimitHit { limit, ts });
+        }
+    }
+
+    fn change(&mut self, c: Change) {
+        let max = self.max_changes;
+        if let Some(v) = self.changes.as_mut() {
+            if v.len() < max {
+                v.push(c);
+            } else {
+                *self.limits_hit.entry("pending_changes").or_default() += 1;
+            }
         }
     }
 }
@@ -49,10 +101,11 @@ impl Default for Limits {
 pub struct Inventory {
     devices: FxHashMap<MacAddr, Device>,
     limits: Limits,
-    limits_hit: BTreeMap<&'static str, u64>,
+    side: Side,
 }
 
-/// Adds `value` to a bounded list unless present; counts `limit` when full.
+/// Adds `value` to a bounded list unless present; counts `limit` when full. True when added.
+#[allow(clippy::too_many_arguments)]
 fn add_bounded<T: PartialEq>(
     list: &mut Vec<Dated<T>>,
     value: T,
@@ -60,26 +113,29 @@ fn add_bounded<T: PartialEq>(
     ts: Timestamp,
     max: usize,
     limit: &'static str,
-    hits: &mut BTreeMap<&'static str, u64>,
-) {
+    side: &mut Side,
+) -> bool {
     if let Some(existing) = list.iter_mut().find(|d| d.value == value) {
         if ts < existing.first_seen {
             existing.first_seen = ts;
             existing.source = source;
         }
+        false
     } else if list.len() < max {
         list.push(Dated { value, source, first_seen: ts });
+        true
     } else {
-        *hits.entry(limit).or_default() += 1;
+        side.hit(limit, 1, ts);
+        false
     }
 }
 
-fn add_sorted(list: &mut Vec<u16>, v: u16, max: usize, limit: &'static str, hits: &mut BTreeMap<&'static str, u64>) {
+fn add_sorted(list: &mut Vec<u16>, v: u16, max: usize, side: &mut Side, ts: Timestamp) {
     if let Err(pos) = list.binary_search(&v) {
         if list.len() < max {
             list.insert(pos, v);
         } else {
-            *hits.entry(limit).or_default() += 1;
+            side.hit("vlans_per_device", 1, ts);
         }
     }
 }
@@ -94,13 +150,16 @@ fn set_latest<T: PartialEq>(slot: &mut Option<Dated<T>>, value: T, source: Proto
 /// The device for `mac`, created when new; evicts first when the table is full.
 fn device_mut<'a>(
     devices: &'a mut FxHashMap<MacAddr, Device>,
-    hits: &mut BTreeMap<&'static str, u64>,
+    side: &mut Side,
     max_devices: usize,
     mac: MacAddr,
     ts: Timestamp,
 ) -> &'a mut Device {
-    if devices.len() >= max_devices && !devices.contains_key(&mac) {
-        evict(devices, hits);
+    if !devices.contains_key(&mac) {
+        if devices.len() >= max_devices {
+            evict(devices, side, ts);
+        }
+        side.change(Change::DeviceNew { mac, ts });
     }
     let d = devices.entry(mac).or_insert_with(|| Device::new(mac, ts));
     d.seen_at(ts);
@@ -109,21 +168,28 @@ fn device_mut<'a>(
 
 /// Drops the least recently seen sixteenth of the table (at least one device), so a
 /// flood of new MACs costs amortised O(1) per frame rather than a scan each.
-fn evict(devices: &mut FxHashMap<MacAddr, Device>, hits: &mut BTreeMap<&'static str, u64>) {
+fn evict(devices: &mut FxHashMap<MacAddr, Device>, side: &mut Side, ts: Timestamp) {
     let n = (devices.len() / 16).max(1);
     let mut ages: Vec<(Timestamp, MacAddr)> = devices.values().map(|d| (d.last_seen, d.mac)).collect();
     if n < ages.len() {
         ages.select_nth_unstable(n - 1);
     }
     for (_, mac) in ages.into_iter().take(n) {
-        devices.remove(&mac);
+        if let Some(d) = devices.remove(&mac) {
+            for a in &d.ipv4 {
+                if side.ipv4_index.get(&a.value) == Some(&mac) {
+                    side.ipv4_index.remove(&a.value);
+                }
+            }
+        }
     }
-    *hits.entry("devices").or_default() += n as u64;
+    side.hit("devices", n as u64, ts);
 }
 
 impl Inventory {
     pub fn new(limits: Limits) -> Inventory {
-        Inventory { devices: FxHashMap::default(), limits, limits_hit: BTreeMap::new() }
+        let side = Side { max_changes: limits.max_pending_changes, ..Side::default() };
+        Inventory { devices: FxHashMap::default(), limits, side }
     }
 
     pub fn limits(&self) -> &Limits {
@@ -151,36 +217,81 @@ impl Inventory {
 
     /// Counters of limits that were hit, by limit name.
     pub fn limits_hit(&self) -> &BTreeMap<&'static str, u64> {
-        &self.limits_hit
+        &self.side.limits_hit
+    }
+
+    /// The device that most recently claimed `ip`.
+    pub fn owner_of(&self, ip: Ipv4Addr) -> Option<MacAddr> {
+        self.side.ipv4_index.get(&ip).copied()
+    }
+
+    /// Starts recording [`Change`]s (bounded by `max_pending_changes`).
+    pub fn track_changes(&mut self) {
+        self.side.changes.get_or_insert_with(Vec::new);
+    }
+
+    /// The changes recorded since the last call.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        match self.side.changes.as_mut() {
+            Some(v) => std::mem::take(v),
+            None => Vec::new(),
+        }
     }
 
     /// Records a frame sent by `mac`. `vlan` is the innermost tag, `outer` the others.
     pub fn touch(&mut self, mac: MacAddr, ts: Timestamp, bytes: usize, vlan: Option<u16>, outer: &[u16]) {
         let max_vlans = self.limits.max_vlans_per_device;
-        let hits = &mut self.limits_hit;
-        let d = device_mut(&mut self.devices, hits, self.limits.max_devices, mac, ts);
+        let side = &mut self.side;
+        let d = device_mut(&mut self.devices, side, self.limits.max_devices, mac, ts);
         d.packets += 1;
         d.bytes += bytes as u64;
         if let Some(v) = vlan {
-            add_sorted(&mut d.vlans, v, max_vlans, "vlans_per_device", hits);
+            add_sorted(&mut d.vlans, v, max_vlans, side, ts);
         }
         for &o in outer {
-            add_sorted(&mut d.outer_vlans, o, max_vlans, "vlans_per_device", hits);
+            add_sorted(&mut d.outer_vlans, o, max_vlans, side, ts);
         }
     }
 
     /// Merges one observation into the device it names.
     pub fn apply(&mut self, o: &Observation) {
         let l = self.limits;
-        let hits = &mut self.limits_hit;
-        let d = device_mut(&mut self.devices, hits, l.max_devices, o.mac, o.ts);
+        let side = &mut self.side;
+        let d = device_mut(&mut self.devices, side, l.max_devices, o.mac, o.ts);
         d.protocols |= o.protocol.bit();
         let ts = o.ts;
+        let mac = o.mac;
         match &o.fact {
             Fact::Present => {}
-            Fact::Ipv4(a) => add_bounded(&mut d.ipv4, *a, o.protocol, ts, l.max_addresses_per_device, "ipv4_per_device", hits),
+            Fact::Ipv4(a) => {
+                if add_bounded(&mut d.ipv4, *a, o.protocol, ts, l.max_addresses_per_device, "ipv4_per_device", side) {
+                    side.change(Change::Ipv4New { mac, ip: *a, ts });
+                }
+                match side.ipv4_index.get(a).copied() {
+                    Some(prev) if prev == mac => {}
+                    Some(prev) => {
+                        // Only a conflict while the previous owner still lists the address
+                        // (DHCP reassigns addresses over time); the newest claim wins.
+                        if self.devices.get(&prev).is_some_and(|p| p.ipv4.iter().any(|x| x.value == *a)) {
+                            side.change(Change::Ipv4Conflict { ip: *a, mac, previous: prev, ts });
+                        }
+                        side.ipv4_index.insert(*a, mac);
+                    }
+                    None if side.ipv4_index.len() < l.max_ipv4_index => {
+                        side.ipv4_index.insert(*a, mac);
+                    }
+                    None => side.hit("ipv4_index", 1, ts),
+                }
+                side.change(Change::Updated { mac });
+                return;
+            }
+            Fact::Ipv6(a) => {
+                add_bounded(&mut d.ipv6, *a, o.protocol, ts, l.max_addresses_per_device, "ipv6_per_device", side);
+            }
             Fact::Hostname(h) => {
-                add_bounded(&mut d.hostnames, h.clone(), o.protocol, ts, l.max_hostnames_per_device, "hostnames_per_device", hits)
+                if add_bounded(&mut d.hostnames, h.clone(), o.protocol, ts, l.max_hostnames_per_device, "hostnames_per_device", side) {
+                    side.change(Change::HostnameNew { mac, name: h.clone(), ts });
+                }
             }
             Fact::Role(r) => {
                 if !d.roles.contains(r) {
@@ -193,10 +304,9 @@ impl Inventory {
                 } else if d.notes.len() < l.max_notes_per_device {
                     d.notes.push(n.clone());
                 } else {
-                    *hits.entry("notes_per_device").or_default() += 1;
+                    side.hit("notes_per_device", 1, ts);
                 }
             }
-            Fact::Ipv6(a) => add_bounded(&mut d.ipv6, *a, o.protocol, ts, l.max_addresses_per_device, "ipv6_per_device", hits),
             Fact::Model(m) => set_latest(&mut d.model, m.clone(), o.protocol, ts),
             Fact::Firmware(f) => set_latest(&mut d.firmware, f.clone(), o.protocol, ts),
             Fact::Service(svc) => {
@@ -212,14 +322,12 @@ impl Inventory {
                             existing.value.txt = svc.txt.clone();
                         }
                     }
-                    None if !full => {
-                        d.services.push(Dated { value: svc.clone(), source: o.protocol, first_seen: ts })
-                    }
-                    None => *hits.entry("services_per_device").or_default() += 1,
+                    None if !full => d.services.push(Dated { value: svc.clone(), source: o.protocol, first_seen: ts }),
+                    None => side.hit("services_per_device", 1, ts),
                 }
             }
             Fact::DnsQuery(q) => {
-                add_bounded(&mut d.dns_queries, q.clone(), o.protocol, ts, l.max_dns_queries_per_device, "dns_queries_per_device", hits)
+                add_bounded(&mut d.dns_queries, q.clone(), o.protocol, ts, l.max_dns_queries_per_device, "dns_queries_per_device", side);
             }
             Fact::Attr(key, value) => {
                 let full = d.attrs.len() >= l.max_attributes_per_device;
@@ -229,13 +337,12 @@ impl Inventory {
                         a.value = value.clone();
                         a.first_seen = ts;
                     }
-                    None if !full => {
-                        d.attrs.push(Attr { protocol: o.protocol, key, value: value.clone(), first_seen: ts })
-                    }
-                    None => *hits.entry("attributes_per_device").or_default() += 1,
+                    None if !full => d.attrs.push(Attr { protocol: o.protocol, key, value: value.clone(), first_seen: ts }),
+                    None => side.hit("attributes_per_device", 1, ts),
                 }
             }
         }
+        side.change(Change::Updated { mac });
     }
 }
 
@@ -287,8 +394,41 @@ mod tests {
     }
 
     #[test]
+    fn changes_index_and_conflicts() {
+        let mut inv = Inventory::new(Limits { max_pending_changes: 8, max_ipv4_index: 1, ..Limits::default() });
+        inv.apply(&obs(mac(1), 1, Fact::Ipv4(Ipv4Addr::new(10, 0, 0, 1))));
+        assert!(inv.take_changes().is_empty(), "nothing recorded before track_changes");
+        inv.track_changes();
+        inv.apply(&obs(mac(2), 2, Fact::Ipv4(Ipv4Addr::new(10, 0, 0, 1))));
+        inv.apply(&obs(mac(2), 3, Fact::Hostname("h".into())));
+        inv.apply(&obs(mac(2), 4, Fact::Ipv4(Ipv4Addr::new(10, 0, 0, 2))));
+        let c = inv.take_changes();
+        assert_eq!(
+            c,
+            vec![
+                Change::DeviceNew { mac: mac(2), ts: Timestamp(2) },
+                Change::Ipv4New { mac: mac(2), ip: Ipv4Addr::new(10, 0, 0, 1), ts: Timestamp(2) },
+                Change::Ipv4Conflict { ip: Ipv4Addr::new(10, 0, 0, 1), mac: mac(2), previous: mac(1), ts: Timestamp(2) },
+                Change::Updated { mac: mac(2) },
+                Change::HostnameNew { mac: mac(2), name: "h".into(), ts: Timestamp(3) },
+                Change::Updated { mac: mac(2) },
+                Change::Ipv4New { mac: mac(2), ip: Ipv4Addr::new(10, 0, 0, 2), ts: Timestamp(4) },
+                Change::LimitHit { limit: "ipv4_index", ts: Timestamp(4) },
+            ]
+        );
+        assert_eq!(inv.owner_of(Ipv4Addr::new(10, 0, 0, 1)), Some(mac(2)));
+        assert_eq!(inv.owner_of(Ipv4Addr::new(10, 0, 0, 2)), None, "index full");
+        for i in 0..10 {
+            inv.apply(&obs(mac(3), 5, Fact::Hostname(format!("n{i}"))));
+        }
+        assert_eq!(inv.take_changes().len(), 8);
+        assert!(inv.limits_hit().get("pending_changes").is_some());
+    }
+
+    #[test]
     fn per_device_limits_are_counted() {
         let mut inv = Inventory::new(Limits {
+            max_ipv4_index: 1024,
             max_addresses_per_device: 2,
             max_hostnames_per_device: 1,
             max_vlans_per_device: 1,
