@@ -238,6 +238,22 @@ impl Inventory {
         }
     }
 
+    /// Puts back a device saved earlier (a live sensor's state across restarts). An
+    /// existing record for the MAC is replaced: restore before reading new traffic.
+    /// Index entries for its IPv4 addresses are added within the index limit.
+    pub fn restore(&mut self, d: Device) {
+        let ts = d.last_seen;
+        if !self.devices.contains_key(&d.mac) && self.devices.len() >= self.limits.max_devices {
+            evict(&mut self.devices, &mut self.side, ts);
+        }
+        for a in &d.ipv4 {
+            if self.side.ipv4_index.len() < self.limits.max_ipv4_index || self.side.ipv4_index.contains_key(&a.value) {
+                self.side.ipv4_index.insert(a.value, d.mac);
+            }
+        }
+        self.devices.insert(d.mac, d);
+    }
+
     /// Records a frame sent by `mac`. `vlan` is the innermost tag, `outer` the others.
     pub fn touch(&mut self, mac: MacAddr, ts: Timestamp, bytes: usize, vlan: Option<u16>, outer: &[u16]) {
         let max_vlans = self.limits.max_vlans_per_device;
