@@ -2,6 +2,7 @@
 //! Single-threaded and in packet order, as DHCP transactions and TCP streams need.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::path::Path;
 
 use crate::capture::{self, CaptureError, Frame, LinkType, ReadOutcome, ReadSummary};
@@ -9,7 +10,7 @@ use crate::decode::{self, Network};
 use crate::dispatch;
 use crate::inventory::{Inventory, Limits};
 use crate::mac::MacAddr;
-use crate::observe::{Context, Observation};
+use crate::observe::{AttrValue, Context, Fact, Observation, Protocol, upnp};
 use crate::timestamp::Timestamp;
 use crate::wire::WireError;
 
@@ -35,6 +36,8 @@ pub struct CaptureStats {
     pub skipped: BTreeMap<&'static str, u64>,
     /// Frames or messages that failed to parse, by protocol or layer.
     pub malformed: BTreeMap<&'static str, u64>,
+    /// Limits hit outside the inventory (TCP reassembly …), by name; set by `finish`.
+    pub limits_hit: BTreeMap<&'static str, u64>,
 }
 
 impl CaptureStats {
@@ -52,6 +55,7 @@ pub const MAX_WATCHED_OBSERVATIONS: usize = 10_000;
 pub struct Analyzer {
     pub inventory: Inventory,
     pub stats: CaptureStats,
+    upnp: upnp::Tracker,
     scratch: Vec<Observation>,
     watch: Option<MacAddr>,
     watched: Vec<Observation>,
@@ -59,7 +63,14 @@ pub struct Analyzer {
 
 impl Analyzer {
     pub fn new(limits: Limits) -> Analyzer {
-        Analyzer { inventory: Inventory::new(limits), stats: CaptureStats::default(), scratch: Vec::new(), watch: None, watched: Vec::new() }
+        Analyzer {
+            inventory: Inventory::new(limits),
+            stats: CaptureStats::default(),
+            upnp: upnp::Tracker::default(),
+            scratch: Vec::new(),
+            watch: None,
+            watched: Vec::new(),
+        }
     }
 
     /// Keeps every observation about `mac` (up to [`MAX_WATCHED_OBSERVATIONS`]).
@@ -112,11 +123,52 @@ impl Analyzer {
         } else if let Some((protocol, Err(error))) = dispatch::dispatch(&mut cx, &d.network, &mut self.scratch) {
             self.failed(protocol.name(), error, f);
         }
+        // UPnP descriptions need state across frames: the stream tracker, fed the SSDP
+        // LOCATIONs just seen and every TCP segment (most cost one comparison).
+        for o in &self.scratch {
+            if let (Protocol::Ssdp, Fact::Attr("location", AttrValue::Text(url))) = (o.protocol, &o.fact) {
+                self.upnp.announce(url);
+            }
+        }
+        let inv = &self.inventory;
+        let owner = |ip: IpAddr, src: Option<MacAddr>| server_mac(inv, ip, src);
+        if let Network::Tcp { segment, .. } = &d.network {
+            if let Err(e) = self.upnp.segment(&cx, segment, &owner, &mut self.scratch) {
+                *self.stats.malformed.entry(Protocol::Upnp.name()).or_default() += 1;
+                let _ = e;
+            }
+        }
+        for _ in self.upnp.tick(f.ts, &owner, &mut self.scratch) {
+            *self.stats.malformed.entry(Protocol::Upnp.name()).or_default() += 1;
+        }
+        self.drain_scratch();
+    }
+
+    fn drain_scratch(&mut self) {
         for o in self.scratch.drain(..) {
             self.inventory.apply(&o);
             if self.watch == Some(o.mac) && self.watched.len() < MAX_WATCHED_OBSERVATIONS {
                 self.watched.push(o);
             }
+        }
+    }
+
+    /// Ends the input: decodes what open TCP streams hold and records the limits hit
+    /// outside the inventory. Call once, after the last file, before reporting.
+    pub fn finish(&mut self) {
+        let now = self.stats.last_seen.unwrap_or_default();
+        let inv = &self.inventory;
+        let owner = |ip: IpAddr, src: Option<MacAddr>| server_mac(inv, ip, src);
+        let errors = self.upnp.finish(now, &owner, &mut self.scratch);
+        for _ in errors {
+            *self.stats.malformed.entry(Protocol::Upnp.name()).or_default() += 1;
+        }
+        self.drain_scratch();
+        for (name, n) in self.upnp.limits_hit() {
+            self.stats.limits_hit.insert(name, n);
+        }
+        if self.upnp.unattributed > 0 {
+            self.stats.skipped.insert("upnp_unattributed", self.upnp.unattributed);
         }
     }
 
@@ -133,6 +185,18 @@ impl Analyzer {
         self.stats.sources.push(SourceStats { path: path.display().to_string(), summary: summary.clone() });
         Ok(summary)
     }
+}
+
+/// The device serving `ip`, for UPnP attribution (see [`upnp::attribute`]).
+fn server_mac(inv: &Inventory, ip: IpAddr, frame_src: Option<MacAddr>) -> Option<MacAddr> {
+    let owner = match ip {
+        IpAddr::V4(a) => inv.owner_of(a),
+        IpAddr::V6(_) => None,
+    };
+    let elsewhere = frame_src
+        .and_then(|m| inv.get(&m))
+        .is_some_and(|d| !d.ipv4.is_empty() && !d.ipv4.iter().any(|a| IpAddr::V4(a.value) == ip));
+    upnp::attribute(owner, frame_src, elsewhere)
 }
 
 /// Whether a read ended early, for warnings.

@@ -17,5 +17,6 @@ pub mod inventory;
 pub mod mac;
 pub mod observe;
 pub mod output;
+pub mod reassembly;
 pub mod timestamp;
 pub mod wire;

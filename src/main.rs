@@ -73,6 +73,7 @@ fn read(args: ReadArgs) -> io::Result<ExitCode> {
     let limits = Limits { max_devices: args.max_devices.max(1), ..Limits::default() };
     let mut analyzer = Analyzer::new(limits);
     let failed = read_all(&mut analyzer, &args.files);
+    analyzer.finish();
     let code = if failed > 0 { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS };
     if failed == args.files.len() {
         return Ok(code);
@@ -101,6 +102,7 @@ fn explain_device(args: ExplainArgs) -> io::Result<ExitCode> {
     let mut analyzer = Analyzer::new(Limits::default());
     analyzer.watch(mac);
     let failed = read_all(&mut analyzer, &args.files);
+    analyzer.finish();
     if failed == args.files.len() {
         return Ok(ExitCode::from(EXIT_ERROR));
     }

@@ -23,6 +23,7 @@ pub mod tcpsvc;
 pub mod tdp;
 pub mod text;
 pub mod tplink5001;
+pub mod upnp;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};

@@ -180,7 +180,7 @@ pub fn build(inv: &Inventory, stats: &CaptureStats, lists: &[Watchlist], filter:
         link_types: stats.link_types.iter().map(|(l, n)| (l.name(), *n)).collect(),
         skipped: stats.skipped.clone(),
         malformed: stats.malformed.clone(),
-        limits_hit: inv.limits_hit().clone(),
+        limits_hit: inv.limits_hit().iter().chain(stats.limits_hit.iter()).map(|(k, v)| (*k, *v)).collect(),
         vendor_registry: vendor::registry_date(),
     };
     let devices = inv

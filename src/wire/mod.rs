@@ -13,6 +13,7 @@ pub mod dhcpv6;
 pub mod dns;
 pub mod easysmart;
 pub mod ethernet;
+pub mod http;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
@@ -26,6 +27,7 @@ pub mod tcp;
 pub mod tdp;
 pub mod tplink5001;
 pub mod udp;
+pub mod upnp;
 
 /// Reads a big-endian u16 at `at`; callers have checked the length.
 #[inline]
