@@ -238,6 +238,88 @@ impl Inventory {
         }
     }
 
+    /// Merges an inventory built from a later part of the input (the next file) into
+    /// this one. Deterministic: devices are merged in MAC order, lists keep this
+    /// inventory's entries first, and for single-valued facts (model, attributes) the
+    /// later input wins — as if the inputs had been read one after the other.
+    pub fn merge(&mut self, other: Inventory) {
+        let l = self.limits;
+        for (name, n) in other.side.limits_hit {
+            *self.side.limits_hit.entry(name).or_default() += n;
+        }
+        let mut incoming: Vec<Device> = other.devices.into_values().collect();
+        incoming.sort_unstable_by_key(|d| d.mac);
+        for o in incoming {
+            let ts = o.first_seen;
+            let d = device_mut(&mut self.devices, &mut self.side, l.max_devices, o.mac, ts);
+            d.seen_at(o.last_seen);
+            d.packets += o.packets;
+            d.bytes += o.bytes;
+            d.protocols |= o.protocols;
+            let side = &mut self.side;
+            for v in o.vlans {
+                add_sorted(&mut d.vlans, v, l.max_vlans_per_device, side, ts);
+            }
+            for v in o.outer_vlans {
+                add_sorted(&mut d.outer_vlans, v, l.max_vlans_per_device, side, ts);
+            }
+            for a in o.ipv4 {
+                if add_bounded(&mut d.ipv4, a.value, a.source, a.first_seen, l.max_addresses_per_device, "ipv4_per_device", side)
+                    && (side.ipv4_index.len() < l.max_ipv4_index || side.ipv4_index.contains_key(&a.value))
+                {
+                    side.ipv4_index.insert(a.value, o.mac);
+                }
+            }
+            for a in o.ipv6 {
+                add_bounded(&mut d.ipv6, a.value, a.source, a.first_seen, l.max_addresses_per_device, "ipv6_per_device", side);
+            }
+            for h in o.hostnames {
+                add_bounded(&mut d.hostnames, h.value, h.source, h.first_seen, l.max_hostnames_per_device, "hostnames_per_device", side);
+            }
+            for q in o.dns_queries {
+                add_bounded(&mut d.dns_queries, q.value, q.source, q.first_seen, l.max_dns_queries_per_device, "dns_queries_per_device", side);
+            }
+            for r in o.roles {
+                if !d.roles.contains(&r) {
+                    d.roles.push(r);
+                }
+            }
+            d.roles.sort();
+            for n in o.notes {
+                if !d.notes.contains(&n) {
+                    if d.notes.len() < l.max_notes_per_device {
+                        d.notes.push(n);
+                    } else {
+                        side.hit("notes_per_device", 1, ts);
+                    }
+                }
+            }
+            if let Some(m) = o.model {
+                set_latest(&mut d.model, m.value, m.source, m.first_seen);
+            }
+            if let Some(m) = o.firmware {
+                set_latest(&mut d.firmware, m.value, m.source, m.first_seen);
+            }
+            for svc in o.services {
+                let full = d.services.len() >= l.max_services_per_device;
+                match d.services.iter_mut().find(|x| x.value.kind == svc.value.kind && x.value.name == svc.value.name) {
+                    Some(x) => x.value = svc.value,
+                    None if !full => d.services.push(svc),
+                    None => side.hit("services_per_device", 1, ts),
+                }
+            }
+            for a in o.attrs {
+                let full = d.attrs.len() >= l.max_attributes_per_device;
+                match d.attrs.iter_mut().find(|x| x.protocol == a.protocol && x.key == a.key) {
+                    Some(x) if x.value == a.value => x.first_seen = x.first_seen.min(a.first_seen),
+                    Some(x) => *x = a,
+                    None if !full => d.attrs.push(a),
+                    None => side.hit("attributes_per_device", 1, ts),
+                }
+            }
+        }
+    }
+
     /// Puts back a device saved earlier (a live sensor's state across restarts). An
     /// existing record for the MAC is replaced: restore before reading new traffic.
     /// Index entries for its IPv4 addresses are added within the index limit.
@@ -407,6 +489,26 @@ mod tests {
         assert!(inv.get(&mac(0)).is_none() && inv.get(&mac(1)).is_none());
         assert!(inv.get(&mac(2)).is_some() && inv.get(&mac(1000)).is_some());
         assert_eq!(inv.limits_hit().get("devices"), Some(&2));
+    }
+
+    #[test]
+    fn merge_is_the_same_as_reading_in_order() {
+        let facts = |inv: &mut Inventory, base: i64| {
+            inv.touch(mac(1), Timestamp(base), 60, Some(10), &[]);
+            inv.apply(&obs(mac(1), base + 1, Fact::Ipv4(Ipv4Addr::new(10, 0, 0, base as u8))));
+            inv.apply(&obs(mac(1), base + 2, Fact::Model(format!("m{base}"))));
+            inv.apply(&obs(mac(1), base + 3, Fact::Attr("k", AttrValue::Int(base as u64))));
+            inv.touch(mac(base as u32 + 100), Timestamp(base), 60, None, &[]);
+        };
+        let mut whole = Inventory::new(Limits::default());
+        facts(&mut whole, 10);
+        facts(&mut whole, 20);
+        let (mut a, mut b) = (Inventory::new(Limits::default()), Inventory::new(Limits::default()));
+        facts(&mut a, 10);
+        facts(&mut b, 20);
+        a.merge(b);
+        assert_eq!(format!("{:?}", whole.devices()), format!("{:?}", a.devices()));
+        assert_eq!(a.owner_of(Ipv4Addr::new(10, 0, 0, 20)), Some(mac(1)));
     }
 
     #[test]
