@@ -65,11 +65,14 @@ fn set_ip(cx: &mut Context, ip: IpAddrs, out: &mut Vec<Observation>) {
     cx.dst_ip = Some(d);
 }
 
+/// A protocol module's entry point for one payload.
+type Handler = fn(&Context, &[u8], &mut Vec<Observation>) -> Outcome;
+
 fn udp(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Option<(Protocol, Outcome)> {
     let (s, d) = (cx.src_port, cx.dst_port);
     let either = |p: u16| s == p || d == p;
     let v4 = matches!(cx.src_ip, Some(IpAddr::V4(_)));
-    let (protocol, handler): (Protocol, fn(&Context, &[u8], &mut Vec<Observation>) -> Outcome) =
+    let (protocol, handler): (Protocol, Handler) =
         if v4 && o::dhcpv4::is_dhcp_ports(s, d) {
             (Protocol::Dhcp, o::dhcpv4::handle)
         } else if (either(546) || either(547)) && !v4 {

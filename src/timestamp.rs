@@ -68,6 +68,6 @@ mod tests {
         assert_eq!(Timestamp::from_parts(1_500_000_000, 123_000_000).to_rfc3339(), "2017-07-14T02:40:00.123Z");
         assert_eq!(Timestamp::from_parts(1_500_000_000, 123_456_000).to_rfc3339(), "2017-07-14T02:40:00.123456Z");
         assert_eq!(Timestamp::from_parts(1_500_000_000, 1).to_rfc3339(), "2017-07-14T02:40:00.000000001Z");
-        assert_eq!(Timestamp(i64::MIN).to_rfc3339().len() > 0, true);
+        assert!(!Timestamp(i64::MIN).to_rfc3339().is_empty());
     }
 }

@@ -386,7 +386,9 @@ mod tests {
         r
     }
 
-    fn collect(bytes: &[u8]) -> Result<(ReadSummary, Vec<(Timestamp, LinkType, Vec<u8>)>), CaptureError> {
+    type Frames = Vec<(Timestamp, LinkType, Vec<u8>)>;
+
+    fn collect(bytes: &[u8]) -> Result<(ReadSummary, Frames), CaptureError> {
         let mut frames = Vec::new();
         let s = read_capture(Path::new("test"), bytes, &mut |f| frames.push((f.ts, f.link, f.data.to_vec())))?;
         Ok((s, frames))

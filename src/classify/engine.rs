@@ -158,7 +158,7 @@ pub fn evaluate(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Optio
             brands.push((Confidence::Low, true, b));
         }
     }
-    brands.sort_by(|a, b| (b.1, b.0).cmp(&(a.1, a.0)));
+    brands.sort_by_key(|b| std::cmp::Reverse((b.1, b.0)));
     let brand = brands.first().map(|b| b.2.clone()).unwrap_or_else(|| w.brand.clone());
     let mut evidence: Vec<Evidence> = found.into_iter().map(|(e, _)| e).collect();
     evidence.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.first_seen.cmp(&b.first_seen)));

@@ -100,7 +100,7 @@ mod tests {
              CID,EA2701,ACCE Technology Corp.,addr\n",
         )
         .unwrap();
-        let out = import(&[p.clone()], "2026-10-01", "test").unwrap();
+        let out = import(std::slice::from_ref(&p), "2026-10-01", "test").unwrap();
         assert!(out.contains("MA-L\t50C7BF\tTP-LINK TECHNOLOGIES CO.,LTD.\n"));
         assert!(out.contains("MA-M\tC85CE27\tSYNERGY SYSTEMS AND SOLUTIONS\n"));
         assert!(!out.contains("EA2701"));

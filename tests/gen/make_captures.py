@@ -564,10 +564,13 @@ def verify():
 # --------------------------------------------------------------------------
 
 def main():
-    for d in (DERIVED, CRAFTED, CORRUPT):
+    # derived/ and corrupt/ are this script's alone; crafted/ is shared with the other
+    # generators in tests/gen/, so only the files written here are replaced.
+    for d in (DERIVED, CORRUPT):
         if d.exists():
             shutil.rmtree(d)
         d.mkdir(parents=True)
+    CRAFTED.mkdir(parents=True, exist_ok=True)
     make_derived()
     make_vlan_dhcp_arp()
     make_malformed_dhcp()
