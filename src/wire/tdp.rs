@@ -334,7 +334,7 @@ pub mod tddp {
     }
 
     #[cfg(test)]
-    mod tests {
+    pub(crate) mod tests {
         use super::*;
 
         /// softScheck's example: version 2, type 3 (special command), request, id 1,
