@@ -24,7 +24,10 @@ fn crafted(name: &str) -> String {
 }
 
 fn inventory_text(file: &str) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_quietwire")).args(["read", "-f", "json", file]).output().expect("run quietwire");
+    let o = Command::new(env!("CARGO_BIN_EXE_quietwire"))
+        .args(["read", "-f", "json", file])
+        .output()
+        .expect("run quietwire");
     assert!(o.status.success(), "quietwire failed on {file}: {}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout).expect("UTF-8 JSON")
 }
@@ -93,7 +96,9 @@ fn kasa_hs110_plug_and_app() {
 /// HS110 answers Kasa, the P110 answers TDP on 20002.
 #[test]
 fn kasa_and_tdp_in_anonymised_toggle_capture() {
-    let Some(f) = real("smart-home-hidden-communication-patterns/devices/plugs/TpLinkPlug/node_pruning/toggle/0_root/traces/1732175631.anon.pcap") else {
+    let Some(f) = real(
+        "smart-home-hidden-communication-patterns/devices/plugs/TpLinkPlug/node_pruning/toggle/0_root/traces/1732175631.anon.pcap",
+    ) else {
         return;
     };
     let inv = inventory(&f);
@@ -104,7 +109,10 @@ fn kasa_and_tdp_in_anonymised_toggle_capture() {
     assert_eq!(hs110["kasa"]["alias"], "TP-Link plug");
     assert_eq!(hs110["kasa"]["mac"], "50:c7:bf:ed:0a:54");
     assert_eq!(hs110["notes"], json!([claimed("kasa", "50:c7:bf:ed:0a:54")]));
-    assert!(inv["devices"].as_array().unwrap().iter().all(|d| d["mac"] != "50:c7:bf:ed:0a:54"), "a claim is never a device");
+    assert!(
+        inv["devices"].as_array().unwrap().iter().all(|d| d["mac"] != "50:c7:bf:ed:0a:54"),
+        "a claim is never a device"
+    );
     let p110 = device(&inv, "9c:53:22:28:e5:ed");
     assert_eq!(p110["model"], "P110(FR)");
     assert_eq!(p110["firmware"], Value::Null);
@@ -121,7 +129,9 @@ fn kasa_and_tdp_in_anonymised_toggle_capture() {
 /// behind the 16-byte header (values read from the payload bytes).
 #[test]
 fn tdp_tapo_camera_plug_bulb() {
-    let Some(f) = real("smart-home-hidden-communication-patterns/devices/cameras/TapoCamera/node_pruning/stream/0_root/traces/1732642546.anon.pcap") else {
+    let Some(f) = real(
+        "smart-home-hidden-communication-patterns/devices/cameras/TapoCamera/node_pruning/stream/0_root/traces/1732642546.anon.pcap",
+    ) else {
         return;
     };
     let inv = inventory(&f);

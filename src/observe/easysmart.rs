@@ -18,7 +18,14 @@ pub fn handle(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Outco
     }
     let m = easysmart::parse(&plain)?;
     observe(cx, &m, out);
-    if m.malformed { Err(WireError::Invalid("Easy Smart records")) } else { Ok(()) }
+    if m.malformed {
+        // The records ran out before the end marker: the datagram was cut (by the
+        // capture's snapshot length, or short as sent).
+        let needed = (m.header.length as usize).max(plain.len() + 1);
+        Err(WireError::Truncated { needed, got: plain.len() })
+    } else {
+        Ok(())
+    }
 }
 
 /// A switch's message gives model, firmware, host name (the switch's description),
@@ -152,7 +159,29 @@ mod tests {
         assert!(out.is_empty());
         let p = discovery_reply_plain();
         let cut = easysmart::crypt(&p[..p.len() - 4]);
-        assert_eq!(handle(&c, &cut, &mut out), Err(WireError::Invalid("Easy Smart records")));
+        assert_eq!(handle(&c, &cut, &mut out), Err(WireError::Truncated { needed: p.len(), got: p.len() - 4 }));
         assert!(out.iter().any(|o| o.fact == Fact::Model("TL-SG108E".into())));
+    }
+
+    proptest::proptest! {
+        /// Arbitrary payloads and edited (deciphered, then re-enciphered) replies: never
+        /// a panic.
+        #[test]
+        fn never_panics(
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1500),
+            edits in proptest::collection::vec((0usize..200, proptest::prelude::any::<u8>()), 0..6),
+            len in 0usize..200,
+        ) {
+            let c = cx(MacAddr(SWITCH), 29808, 29809);
+            let mut out = Vec::new();
+            let _ = handle(&c, &junk, &mut out);
+            let mut p = discovery_reply_plain();
+            for (i, v) in &edits {
+                let n = p.len();
+                p[i % n] = *v;
+            }
+            p.truncate(len.max(easysmart::HEADER_LEN));
+            let _ = handle(&c, &easysmart::crypt(&p), &mut out);
+        }
     }
 }

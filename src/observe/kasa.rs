@@ -109,7 +109,13 @@ pub(super) fn payload_mac(cx: &Context, protocol: Protocol, device: MacAddr, mac
 /// Records the IPv4 address a payload reports for `device` as its `ip` attribute, and
 /// binds it to the device when the packet came from that address (a device reporting
 /// the address it sends from; anything else may be stale or relayed).
-pub(super) fn payload_ipv4(cx: &Context, protocol: Protocol, device: MacAddr, ip: Ipv4Addr, out: &mut Vec<Observation>) {
+pub(super) fn payload_ipv4(
+    cx: &Context,
+    protocol: Protocol,
+    device: MacAddr,
+    ip: Ipv4Addr,
+    out: &mut Vec<Observation>,
+) {
     out.push(cx.obs(device, protocol, Fact::Attr("ip", ip.into())));
     let usable = !(ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast() || ip.is_loopback());
     if usable && cx.src_ip == Some(IpAddr::V4(ip)) {
@@ -191,7 +197,12 @@ mod tests {
         assert_eq!(handle(&c, b"iperf or something else", &mut out), Ok(()));
         assert_eq!(handle(&c, &[], &mut out), Ok(()));
         assert!(out.is_empty());
-        assert_eq!(handle(&c, &kasa::encrypt(br#"{"system":{"#), &mut out), Err(WireError::Invalid("JSON")));
+        // Cut short (e.g. by the capture's snapshot length): truncated, for the analyzer.
+        assert_eq!(
+            handle(&c, &kasa::encrypt(br#"{"system":{"#), &mut out),
+            Err(WireError::Truncated { needed: 12, got: 11 })
+        );
+        assert_eq!(handle(&c, &kasa::encrypt(br#"{"system":}"#), &mut out), Err(WireError::Invalid("JSON")));
         assert!(out.is_empty());
     }
 
@@ -241,5 +252,30 @@ mod tests {
         out.clear();
         payload_ipv4(&c, Protocol::Tdp, mac(PLUG), Ipv4Addr::new(10, 0, 0, 9), &mut out);
         assert_eq!(out, vec![c.obs(mac(PLUG), Protocol::Tdp, Fact::Attr("ip", Ipv4Addr::new(10, 0, 0, 9).into()))]);
+    }
+
+    proptest::proptest! {
+        /// Arbitrary payloads, and valid messages with bytes overwritten, in both
+        /// directions over UDP and TCP: never a panic.
+        #[test]
+        fn never_panics(
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1200),
+            edits in proptest::collection::vec((0usize..700, proptest::prelude::any::<u8>()), 0..6),
+            reply_dir in proptest::prelude::any::<bool>(),
+        ) {
+            let c = if reply_dir { cx(PLUG, 9999, 1) } else { cx(APP, 1, 9999) };
+            let mut out = Vec::new();
+            let _ = handle(&c, &junk, &mut out);
+            let _ = handle_tcp(&c, &junk, &mut out);
+            let mut m = reply();
+            for (i, v) in &edits {
+                let n = m.len();
+                m[i % n] = *v;
+            }
+            let _ = handle(&c, &m, &mut out);
+            let mut seg = (m.len() as u32).to_be_bytes().to_vec();
+            seg.extend(&m);
+            let _ = handle_tcp(&c, &seg, &mut out);
+        }
     }
 }

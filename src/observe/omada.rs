@@ -104,7 +104,10 @@ mod tests {
         let c = cx(EAP, "ff:ff:ff:ff:ff:ff", 29810, 29810, Ipv4Addr::BROADCAST);
         let mut out = Vec::new();
         handle(&c, b"opaque", &mut out).unwrap();
-        assert_eq!(out, vec![c.obs(mac(EAP), Protocol::Omada, Fact::Attr("discovery_sent_to", Ipv4Addr::BROADCAST.into()))]);
+        assert_eq!(
+            out,
+            vec![c.obs(mac(EAP), Protocol::Omada, Fact::Attr("discovery_sent_to", Ipv4Addr::BROADCAST.into()))]
+        );
     }
 
     #[test]
@@ -175,5 +178,23 @@ mod tests {
         // A request sent FROM port 1040 is a client using 1040 as its own port.
         assert_eq!(handle_tddp(&c, &V2_REQUEST, &mut out), Ok(()));
         assert!(out.is_empty());
+    }
+
+    proptest::proptest! {
+        /// Arbitrary payloads and ports: never a panic.
+        #[test]
+        fn never_panics(
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+            sp in 1030u16..1050,
+            dp in 29805u16..29820,
+        ) {
+            let mut out = Vec::new();
+            let c = cx(LAPTOP, ROUTER, sp, 1040, Ipv4Addr::new(192, 168, 0, 1));
+            let _ = handle_tddp(&c, &junk, &mut out);
+            let mut v1 = V1_REQUEST.to_vec();
+            v1.extend(&junk);
+            let _ = handle_tddp(&c, &v1, &mut out);
+            let _ = handle(&cx(EAP, CONTROLLER, sp, dp, Ipv4Addr::BROADCAST), &junk, &mut out);
+        }
     }
 }

@@ -195,4 +195,23 @@ mod tests {
         handle(&cx("e8:de:27:ff:c0:77", 20002, 20002), &v1_message(), &mut out).unwrap();
         assert_eq!(facts(out), vec![Fact::Present, Fact::Attr("version", AttrValue::Int(1))]);
     }
+
+    proptest::proptest! {
+        /// Arbitrary payloads and edited replies: never a panic.
+        #[test]
+        fn never_panics(
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..1500),
+            edits in proptest::collection::vec((0usize..420, proptest::prelude::any::<u8>()), 0..6),
+        ) {
+            let mut out = Vec::new();
+            let _ = handle(&cx(PLUG, 20002, 1), &junk, &mut out);
+            let mut m = p110_reply();
+            for (i, v) in &edits {
+                let n = m.len();
+                m[i % n] = *v;
+            }
+            let _ = handle(&cx(PLUG, 20002, 1), &m, &mut out);
+            let _ = handle(&cx(APP, 1, 20004), &m, &mut out);
+        }
+    }
 }

@@ -18,7 +18,10 @@ pub fn handle(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Outco
     }
     let m = tplink5001::parse(payload)?;
     observe(cx, &m, out);
-    if m.malformed {
+    let end = tplink5001::HEADER_LEN + m.length as usize;
+    if m.malformed && end > payload.len() {
+        Err(WireError::Truncated { needed: end, got: payload.len() })
+    } else if m.malformed {
         Err(WireError::Invalid("devDiscover records"))
     } else if !m.checksum_ok {
         Err(WireError::Invalid("devDiscover checksum"))
@@ -134,7 +137,32 @@ mod tests {
         assert!(out.iter().any(|o| o.fact == Fact::Firmware("1.8.16".into())));
         let b = unhex(XDR6030);
         let mut out = Vec::new();
-        assert_eq!(handle(&c, &b[..100], &mut out), Err(WireError::Invalid("devDiscover records")));
+        assert_eq!(handle(&c, &b[..100], &mut out), Err(WireError::Truncated { needed: 131, got: 100 }));
+        let mut long = b.clone();
+        long[10..12].copy_from_slice(&20u16.to_be_bytes()); // ends inside the second record
+        let mut out2 = Vec::new();
+        assert_eq!(handle(&c, &long, &mut out2), Err(WireError::Invalid("devDiscover records")));
         assert!(out.iter().any(|o| o.fact == Fact::Attr("hw_ver", AttrValue::Text("2.0".into()))));
+    }
+
+    proptest::proptest! {
+        /// Arbitrary payloads and edited advertisements: never a panic.
+        #[test]
+        fn never_panics(
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600),
+            edits in proptest::collection::vec((0usize..131, proptest::prelude::any::<u8>()), 0..6),
+        ) {
+            let c = cx("a4:1a:3a:91:a4:8d");
+            let mut out = Vec::new();
+            let _ = handle(&c, &junk, &mut out);
+            let mut m = unhex(XDR6030);
+            for (i, v) in &edits {
+                if *i >= 2 && *i < 8 {
+                    continue; // keep the magic, so the records are walked
+                }
+                m[*i] = *v;
+            }
+            let _ = handle(&c, &m, &mut out);
+        }
     }
 }

@@ -193,7 +193,9 @@ pub fn parse(plain: &[u8]) -> Result<EasySmartRepr, WireError> {
     if !is_easysmart(plain) {
         return Err(WireError::Invalid("Easy Smart header"));
     }
-    let be32 = |r: core::ops::Range<usize>| u32::from_be_bytes([plain[r.start], plain[r.start + 1], plain[r.start + 2], plain[r.start + 3]]);
+    let be32 = |r: core::ops::Range<usize>| {
+        u32::from_be_bytes([plain[r.start], plain[r.start + 1], plain[r.start + 2], plain[r.start + 3]])
+    };
     let header = Header {
         version: plain[field::VERSION],
         op_code: plain[field::OP_CODE].into(),

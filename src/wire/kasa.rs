@@ -129,7 +129,9 @@ fn nesting_exceeds(json: &[u8], limit: usize) -> bool {
 }
 
 /// Parses a JSON document of at most `max_len` bytes and `max_depth` levels. Trailing
-/// NULs and white space (padding some firmware adds) are ignored.
+/// NULs and white space (padding some firmware adds) are ignored. A document that ends
+/// early is `Truncated` (the analyzer tells a frame cut by the capture's snapshot
+/// length from a short message); any other syntax error is `Invalid`.
 pub fn parse_json(text: &[u8], max_len: usize, max_depth: usize) -> Result<Value, WireError> {
     if text.len() > max_len {
         return Err(WireError::Invalid("JSON longer than the protocol's limit"));
@@ -139,7 +141,10 @@ pub fn parse_json(text: &[u8], max_len: usize, max_depth: usize) -> Result<Value
     if nesting_exceeds(text, max_depth) {
         return Err(WireError::Invalid("JSON nested deeper than the protocol's limit"));
     }
-    serde_json::from_slice(text).map_err(|_| WireError::Invalid("JSON"))
+    serde_json::from_slice(text).map_err(|e| match e.is_eof() {
+        true => WireError::Truncated { needed: text.len() + 1, got: text.len() },
+        false => WireError::Invalid("JSON"),
+    })
 }
 
 /// A scalar JSON value as text: strings as they are, numbers and booleans printed.
@@ -347,7 +352,8 @@ pub(crate) mod tests {
 
     #[test]
     fn bad_json_is_an_error_and_padding_is_not() {
-        assert_eq!(parse(&encrypt(br#"{"system":"#)), Err(WireError::Invalid("JSON")));
+        assert_eq!(parse(&encrypt(br#"{"system":"#)), Err(WireError::Truncated { needed: 11, got: 10 }));
+        assert_eq!(parse(&encrypt(br#"{"system":x}"#)), Err(WireError::Invalid("JSON")));
         assert_eq!(parse(&encrypt(br#"["x"]"#)), Err(WireError::Invalid("Kasa message is not a JSON object")));
         assert!(parse(&encrypt(b"{\"a\":1}\0\0\n")).is_ok());
         assert_eq!(scalar(Some(&Value::Bool(true))).as_deref(), Some("true"));

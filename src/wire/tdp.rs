@@ -148,7 +148,8 @@ pub fn checksum(version: Version, head: &[u8], body: &[u8]) -> u32 {
 pub fn parse(b: &[u8]) -> Result<TdpRepr<'_>, WireError> {
     need(b, HEADER_LEN)?;
     let version = Version::from_byte(b[field::VERSION]).ok_or(WireError::Invalid("TDP version"))?;
-    let be32 = |r: core::ops::Range<usize>| u32::from_be_bytes([b[r.start], b[r.start + 1], b[r.start + 2], b[r.start + 3]]);
+    let be32 =
+        |r: core::ops::Range<usize>| u32::from_be_bytes([b[r.start], b[r.start + 1], b[r.start + 2], b[r.start + 3]]);
     let header = Header {
         version,
         msg_type: b[field::MSG_TYPE],
