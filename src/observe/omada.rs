@@ -16,11 +16,23 @@ pub const DISCOVERY_PORT: u16 = 29810;
 /// Omada controller ports, discovery (29810) through device monitor (29817).
 pub const CONTROLLER_PORTS: core::ops::RangeInclusive<u16> = 29810..=29817;
 
+/// Whether an address is on a private or link-local network. A packet from or to any
+/// other address crossed a router, and its frame carries the router's MAC, not the
+/// host's (a cloud or layer-3 Omada controller, an Internet-wide TDDP scan). Routed
+/// traffic between private subnets is not caught by this test.
+fn is_local(ip: Option<IpAddr>) -> bool {
+    match ip {
+        Some(IpAddr::V4(a)) => a.is_private() || a.is_link_local(),
+        Some(IpAddr::V6(a)) => a.is_unicast_link_local() || a.is_unique_local(),
+        None => false,
+    }
+}
+
 /// A host sending to UDP 29810 is an Omada device looking for its controller: the
 /// attribute `discovery_sent_to` keeps where it sent (broadcast, or a controller's
-/// address). A host answering from 29810–29817 (to a port outside that range) is an
-/// Omada controller. This is port evidence only, recorded as such; nothing here is
-/// marked malformed because nothing in the payload is checked.
+/// address). A host answering from 29810–29817 (to a port outside that range) from a
+/// local address is an Omada controller. This is port evidence only, recorded as such;
+/// nothing here is marked malformed because nothing in the payload is checked.
 pub fn handle(cx: &Context, _payload: &[u8], out: &mut Vec<Observation>) -> Outcome {
     let Some(src) = cx.src_mac.filter(MacAddr::is_device) else { return Ok(()) };
     let push = |out: &mut Vec<Observation>, fact| out.push(cx.obs(src, Protocol::Omada, fact));
@@ -30,7 +42,8 @@ pub fn handle(cx: &Context, _payload: &[u8], out: &mut Vec<Observation>) -> Outc
             Some(a @ IpAddr::V6(_)) => push(out, Fact::Attr("discovery_sent_to", AttrValue::Ip(a))),
             None => push(out, Fact::Present),
         }
-    } else if CONTROLLER_PORTS.contains(&cx.src_port) && !CONTROLLER_PORTS.contains(&cx.dst_port) {
+    } else if CONTROLLER_PORTS.contains(&cx.src_port) && !CONTROLLER_PORTS.contains(&cx.dst_port) && is_local(cx.src_ip)
+    {
         push(out, Fact::Role(Role::OmadaController));
         push(out, Fact::Attr("controller_port", AttrValue::Int(cx.src_port.into())));
     }
@@ -40,8 +53,9 @@ pub fn handle(cx: &Context, _payload: &[u8], out: &mut Vec<Observation>) -> Outc
 /// TDDP (UDP 1040) traffic.
 ///
 /// A request names no device in its payload, so its facts go to the frame's
-/// destination (`cx.dst_mac`), the device the request reached: `request_from` (the
-/// requester's MAC), `request_type`, `version`. A reply goes on its sender:
+/// destination (`cx.dst_mac`), the device the request reached, when its address is
+/// local (see `is_local`): `request_from` (the requester's MAC), `request_type`,
+/// `version`. A reply goes on its sender:
 /// `reply_type`, `version` (it speaks TDDP). Nothing is recorded on a requester: it may
 /// be the vendor's tool or an attacker. UDP 1040 is also an ephemeral client port on
 /// some systems, so a payload that is not a TDDP header is not malformed, only not
@@ -51,7 +65,7 @@ pub fn handle_tddp(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> 
     let version = AttrValue::Int(m.version.into());
     let kind = AttrValue::Int(m.kind.into());
     match m.code {
-        Code::Request if cx.dst_port == tddp::PORT => {
+        Code::Request if cx.dst_port == tddp::PORT && is_local(cx.dst_ip) => {
             let Some(dst) = cx.dst_mac.filter(MacAddr::is_device) else { return Ok(()) };
             let push = |out: &mut Vec<Observation>, fact| out.push(cx.obs(dst, Protocol::Tddp, fact));
             if let Some(src) = cx.src_mac.filter(MacAddr::is_device) {
@@ -92,6 +106,7 @@ mod tests {
         Context {
             src_mac: Some(mac(src)),
             dst_mac: Some(mac(dst)),
+            src_ip: Some(IpAddr::V4(Ipv4Addr::new(192, 168, 0, 77))),
             dst_ip: Some(IpAddr::V4(dst_ip)),
             src_port,
             dst_port,
@@ -122,6 +137,11 @@ mod tests {
                 c.obs(mac(CONTROLLER), Protocol::Omada, Fact::Attr("controller_port", AttrValue::Int(29810))),
             ]
         );
+        // From a controller beyond a router: the frame's source is the router.
+        let remote = Context { src_ip: Some(IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7))), ..c };
+        let mut out = Vec::new();
+        handle(&remote, b"opaque", &mut out).unwrap();
+        assert!(out.is_empty());
         // Between two controller ports other than 29810: no side can be told.
         let mut out = Vec::new();
         handle(&cx(CONTROLLER, EAP, 29811, 29812, Ipv4Addr::new(192, 168, 0, 10)), b"", &mut out).unwrap();
@@ -145,6 +165,10 @@ mod tests {
         handle_tddp(&c, V1_REQUEST, &mut out).unwrap();
         assert_eq!(out[1].fact, Fact::Attr("request_type", AttrValue::Int(0x31)));
         assert_eq!(out[2].fact, Fact::Attr("version", AttrValue::Int(1)));
+        // To an Internet address: the frame went to the gateway, not to a TDDP device.
+        let mut out = Vec::new();
+        handle_tddp(&cx(LAPTOP, ROUTER, 61000, 1040, Ipv4Addr::new(203, 0, 113, 9)), &V2_REQUEST, &mut out).unwrap();
+        assert!(out.is_empty());
         // A broadcast request reached no one device.
         let mut out = Vec::new();
         handle_tddp(&cx(LAPTOP, "ff:ff:ff:ff:ff:ff", 61000, 1040, Ipv4Addr::BROADCAST), &V2_REQUEST, &mut out).unwrap();
