@@ -313,7 +313,7 @@ pub mod tddp {
         let length = u32::from_be_bytes([b[l.start], b[l.start + 1], b[l.start + 2], b[l.start + 3]]);
         let payload_len = b.len() - header_len;
         if version == 2 && length as usize > payload_len {
-            return Err(WireError::Truncated { needed: header_len + length as usize, got: b.len() });
+            return Err(WireError::Truncated { needed: header_len.saturating_add(length as usize), got: b.len() });
         }
         let digest = (version == 2).then(|| {
             let mut d = [0u8; 16];
