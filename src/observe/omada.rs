@@ -53,13 +53,12 @@ pub fn handle(cx: &Context, _payload: &[u8], out: &mut Vec<Observation>) -> Outc
 /// TDDP (UDP 1040) traffic.
 ///
 /// A request names no device in its payload, so its facts go to the frame's
-/// destination (`cx.dst_mac`), the device the request reached, when its address is
-/// local (see `is_local`): `request_from` (the requester's MAC), `request_type`,
-/// `version`. A reply goes on its sender:
-/// `reply_type`, `version` (it speaks TDDP). Nothing is recorded on a requester: it may
-/// be the vendor's tool or an attacker. UDP 1040 is also an ephemeral client port on
-/// some systems, so a payload that is not a TDDP header is not malformed, only not
-/// TDDP.
+/// destination (`cx.dst_mac`), the device the request reached: `request_from` (the
+/// requester's MAC), `request_type`, `version`. A reply goes on its sender:
+/// `reply_type`, `version` (it speaks TDDP). Either only when that device's address is
+/// local (see `is_local`). Nothing is recorded on a requester: it may be the vendor's
+/// tool or an attacker. UDP 1040 is also an ephemeral client port on some systems, so a
+/// payload that is not a TDDP header is not malformed, only not TDDP.
 pub fn handle_tddp(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Outcome {
     let Ok(m) = tddp::parse(payload) else { return Ok(()) };
     let version = AttrValue::Int(m.version.into());
@@ -74,7 +73,7 @@ pub fn handle_tddp(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> 
             push(out, Fact::Attr("request_type", kind));
             push(out, Fact::Attr("version", version));
         }
-        Code::Reply => {
+        Code::Reply if is_local(cx.src_ip) => {
             let Some(src) = cx.src_mac.filter(MacAddr::is_device) else { return Ok(()) };
             let push = |out: &mut Vec<Observation>, fact| out.push(cx.obs(src, Protocol::Tddp, fact));
             push(out, Fact::Attr("reply_type", kind));
@@ -191,6 +190,11 @@ mod tests {
                 c.obs(mac(ROUTER), Protocol::Tddp, Fact::Attr("version", AttrValue::Int(2))),
             ]
         );
+        // From an Internet address: the frame's source is the gateway.
+        let remote = Context { src_ip: Some(IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9))), ..c };
+        let mut out = Vec::new();
+        handle_tddp(&remote, &reply, &mut out).unwrap();
+        assert!(out.is_empty());
     }
 
     #[test]
