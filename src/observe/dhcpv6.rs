@@ -29,6 +29,12 @@
 //! relay or a multicast Reply), the client's facts are skipped: there is no MAC to put
 //! them on, and inventing one would merge unrelated hosts.
 //!
+//! One ambiguity remains: a relay agent hands the client the Reply it got from the
+//! server as a plain Reply sent from its own MAC, which looks exactly like a server's.
+//! Such a relay is recorded as `dhcpv6-server`; its `server_duid` is then the real
+//! server's, and when that DUID holds a MAC it differs from the relay's and shows as a
+//! `ClaimedMac` note.
+//!
 //! A relay header is decoded as such: the sender of a Relay-forw is a relay agent
 //! (`Role::DhcpRelay`, `relay_link_address`). The sender of a Relay-repl is a server or
 //! an upstream relay, which one message cannot tell apart, so it only gets `Present`.

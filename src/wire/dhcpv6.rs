@@ -185,9 +185,12 @@ impl Duid {
         Ok(Duid { bytes: b.to_vec(), kind })
     }
 
-    /// The DUID type as sent.
+    /// The DUID type as sent (`bytes` holds at least 2 bytes when built by `parse`).
     pub fn type_code(&self) -> u16 {
-        u16::from_be_bytes([self.bytes[0], self.bytes[1]])
+        match self.bytes[..] {
+            [a, b, ..] => u16::from_be_bytes([a, b]),
+            _ => 0,
+        }
     }
 
     /// The Ethernet address inside a DUID-LLT or DUID-LL whose hardware type is Ethernet.
@@ -841,5 +844,31 @@ mod tests {
         let r = parse(&b).unwrap();
         assert_eq!(r.relays[0].client_link_layer.as_ref().map(|x| x.0), Some(6));
         assert_eq!(r.relays[0].client_mac(), None);
+    }
+
+    proptest::proptest! {
+        /// Arbitrary bytes, bare or behind a relay header, never panic; whatever parses
+        /// keeps its lists within their limits.
+        #[test]
+        fn arbitrary_bytes_never_panic(b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400), relay: bool) {
+            let b = if relay { relay_forw(&b, 0) } else { b };
+            if let Ok(r) = parse(&b) {
+                proptest::prop_assert!(r.relays.len() <= MAX_RELAY_DEPTH);
+                if let Some(m) = r.message {
+                    proptest::prop_assert!(m.addresses.len() + m.prefixes.len() <= MAX_IA_ENTRIES);
+                    proptest::prop_assert!(m.option_order.len() <= MAX_OPTION_ORDER);
+                }
+            }
+        }
+
+        #[test]
+        fn mutated_fixtures_never_panic(at in 0usize..200, byte: u8, cut in 0usize..200) {
+            for mut b in [SOLICIT.to_vec(), reply(), relay_forw(&reply(), 3)] {
+                let n = b.len();
+                b[at % n] = byte;
+                b.truncate(n - cut % n);
+                let _ = parse(&b);
+            }
+        }
     }
 }

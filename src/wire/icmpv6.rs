@@ -429,4 +429,26 @@ mod tests {
         assert_eq!(eui64_mac(&ip("ff02::1:ff00:fe00")), None);
         assert_eq!(eui64_mac(&ip("fe80::200:ff:fe00:0")), None, "would be the zero MAC");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(kind in 133u8..=137, b in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)) {
+            let mut m = vec![kind, 0];
+            m.extend(b);
+            if let Ok(Icmpv6::Nd(r)) = parse(&m) {
+                proptest::prop_assert!(r.prefixes.len() <= MAX_PREFIXES);
+            }
+        }
+
+        #[test]
+        fn mutated_fixtures_never_panic(at in 0usize..100, byte: u8, cut in 0usize..100) {
+            for f in [NEIGHBOR_SOLICIT, NEIGHBOR_ADVERT, ROUTER_ADVERT, ROUTER_SOLICIT] {
+                let mut b = f.to_vec();
+                let n = b.len();
+                b[at % n] = byte;
+                b.truncate(n - cut % n);
+                let _ = parse(&b);
+            }
+        }
+    }
 }
