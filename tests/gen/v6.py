@@ -3,6 +3,9 @@
 
     python3 tests/gen/v6.py            # writes captures/crafted/v6-*.pcap
     python3 tests/gen/v6.py --verify   # ... then prints what tshark reads in them
+    python3 tests/gen/v6.py --oracle [FILE...]
+                                       # compare tshark with target/debug/quietwire on
+                                       # the shared real captures (or FILEs)
 
 Files (expected facts: see the frame comments below and tests/e2e_v6.rs):
 
@@ -17,6 +20,9 @@ transaction ids and DUID times; the pcap is written here, byte for byte. scapy
 only builds the Ethernet/IPv6/UDP headers and checksums.
 """
 
+import collections
+import ipaddress
+import json
 import struct
 import subprocess
 import sys
@@ -339,7 +345,166 @@ def make_malformed():
     return pcap([(BASE_TS + 100 + i, f) for i, f in enumerate(frames)])
 
 
+# ---------------------------------------------------------------- tshark oracle
+
+# The captures of the shared catalogue that carry DHCPv6 or ND (CATALOGUE.md `dhcpv6`/`nd`).
+ORACLE_CAPTURES = """
+chrissanders-packets/dhcp6_outlease_acquisition.pcapng
+chrissanders-packets/icmpv6_neighbor_solicitation.pcapng
+iot-firewall/data/traces/tplink-plug/tp-link.pcap
+iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/D-LinkHomeHub/Setup-C-6-STA.pcap
+iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/EdnetCam1/Setup-C-1-STA.pcap
+iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/HueBridge/Setup-C-12-STA.pcap
+iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/WeMoInsightSwitch/Setup-A-3-STA.pcap
+iot-sentinel/captures_IoT_Sentinel/captures_IoT-Sentinel/WeMoSwitch2/Setup-C-1-STA.pcap
+pcapplusplus/Tests/Packet++Test/PacketExamples/IcmpV6_NeighAdvSoli.pcap
+pcapplusplus/Tests/Packet++Test/PacketExamples/dhcpv6.pcap
+smart-home-firewall/eval/latency/all-devices/my-firewall/lan.pcap
+smart-home-firewall/eval/latency/all-devices/my-firewall/wlan2.4.pcap
+suricata-verify/tests/base64-decode-5885/input.pcap
+suricata-verify/tests/output-eve-ftp-data/input.pcap
+suricata-verify/tests/smb2-ntlmssp-negotiateflags/input.pcap
+tcpdump/tests/dcb_ets.pcap
+tcpdump/tests/dhcp6_reconf_asan.pcap
+tcpdump/tests/dhcpv4v6-rfc5970-rfc8572.pcap
+tcpdump/tests/dhcpv6-ia-na.pcap
+tcpdump/tests/dhcpv6-ia-pd.pcap
+tcpdump/tests/dhcpv6-mud.pcap
+tcpdump/tests/dhcpv6-rfc6355-duid-uuid.pcap
+tcpdump/tests/dhcpv6-vendor-specific-information.pcap
+tcpdump/tests/icmpv6-ra-pref64.pcap
+tcpdump/tests/icmpv6.pcap
+tcpdump/tests/icmpv6_opt24.pcap
+zeek/testing/btest/Traces/communityid/icmp6.pcap
+zeek/testing/btest/Traces/icmp/icmp6-nd-options.pcap
+zeek/testing/btest/Traces/icmp/icmp6-nd-short-options.pcap
+zeek/testing/btest/Traces/icmp_nd_dnssl.pcap
+""".split()
+REAL = ROOT.parent / "shared" / "captures" / "real"
+QW = str(ROOT / "target" / "debug" / "quietwire")
+
+
+def tshark(f, flt, fields):
+    cmd = ['tshark', '-n', '-r', f, '-Y', flt, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=a', '-E', 'aggregator=,']
+    for x in fields:
+        cmd += ['-e', x]
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        parts = line.split('|')
+        rows.append({k: (v.split(',') if v else []) for k, v in zip(fields, parts)})
+    return rows
+
+
+def load(f):
+    d = json.loads(subprocess.run([QW, 'read', '-f', 'json', f], capture_output=True, check=True).stdout)
+    return d, {x['mac']: x for x in d['devices']}
+
+
+def norm6(a):
+    return str(ipaddress.ip_address(a))
+
+
+def oracle_check(f):
+    d, devs = load(f)
+    claims = collections.defaultdict(set)
+    for x in d['devices']:
+        for n in x['notes']:
+            if n['kind'] == 'claimed_mac':
+                claims[n['mac']].add(x['mac'])
+    res = collections.Counter()
+    bad = []
+
+    def ok(k, cond, why):
+        res[(k, cond)] += 1
+        if not cond:
+            bad.append((k, why))
+
+    # DHCPv6 (only over IPv6: quietwire does not read DHCPv6 over IPv4)
+    rows = tshark(f, 'dhcpv6 && ipv6 && !icmpv6', ['frame.number', 'eth.src', 'eth.dst', 'dhcpv6.msgtype', 'dhcpv6.duidll.link_layer_addr', 'dhcpv6.duidllt.link_layer_addr', 'dhcpv6.client_domain', 'dhcpv6.iaaddr.ip', 'dhcpv6.iaaddr.valid_lifetime', '_ws.malformed'])
+    for r in rows:
+        fn = r['frame.number'][0]
+        for m in r['dhcpv6.duidll.link_layer_addr'] + r['dhcpv6.duidllt.link_layer_addr']:
+            ok('duid_mac', m in devs or m in claims, f'frame {fn}: DUID MAC {m} neither a device nor a claim')
+        types = r['dhcpv6.msgtype']
+        for h in r['dhcpv6.client_domain']:
+            first = h.split('.')[0]
+            owners = [x for x in devs.values() if first in x['hostnames']]
+            ok('client_fqdn', bool(owners), f'frame {fn}: hostname {first} on no device')
+        if '7' in types:
+            dst = r['eth.dst'][0]
+            for a, life in zip(r['dhcpv6.iaaddr.ip'], r['dhcpv6.iaaddr.valid_lifetime'] or ['1'] * 99):
+                a = norm6(a)
+                owners = [x['mac'] for x in devs.values() if a in x['ipv6']]
+                ok('iaaddr', bool(owners) or life == '0', f'frame {fn}: IA address {a} on no device (dst {dst})')
+                if owners and dst not in owners and '12' not in types and '13' not in types:
+                    bad.append(('iaaddr-owner', f'frame {fn}: {a} on {owners}, frame dst {dst}'))
+    # ND
+    rows = tshark(f, 'icmpv6.type >= 133 && icmpv6.type <= 137 && !udp', ['frame.number', 'eth.src', 'ipv6.src', 'icmpv6.type', 'icmpv6.opt.linkaddr', 'icmpv6.nd.ns.target_address', 'icmpv6.nd.na.target_address', 'icmpv6.nd.na.flag.o', 'icmpv6.nd.na.flag.r', '_ws.malformed'])
+    for r in rows:
+        fn = r['frame.number'][0]
+        t = r['icmpv6.type'][0]
+        src = r['eth.src'][0] if r['eth.src'] else None
+        for m in r['icmpv6.opt.linkaddr']:
+            ok('opt_linkaddr', m in devs or m in claims, f'frame {fn} type {t}: link-layer option {m} neither a device nor a claim')
+        lla = r['icmpv6.opt.linkaddr'][0] if r['icmpv6.opt.linkaddr'] else src
+        if t in ('133', '134', '135'):
+            s = norm6(r['ipv6.src'][0])
+            if s != '::' and lla in devs:
+                ok('nd_source', s in devs[lla]['ipv6'], f'frame {fn} type {t}: source {s} not on {lla}')
+        if t == '135':
+            # A solicitation's target is a question, not a claim: counted, not bound.
+            res[('ns_target_seen', True)] += len(r['icmpv6.nd.ns.target_address'])
+        if t == '136':
+            proxied = bool(r['icmpv6.opt.linkaddr']) and r['icmpv6.nd.na.flag.o'] in (['0'], ['False'])
+            for a in r['icmpv6.nd.na.target_address']:
+                a = norm6(a)
+                if proxied:
+                    res[('na_target_proxy_skipped', True)] += 1
+                    continue
+                ok('na_target', lla in devs and a in devs[lla]['ipv6'], f'frame {fn}: NA target {a} not on {lla}')
+            if r['icmpv6.nd.na.flag.r'] in (['1'], ['True']) and src in devs:
+                ok('na_router', 'router' in devs[src]['roles'], f'frame {fn}: R flag but {src} not router')
+        if t == '134' and src in devs:
+            ok('ra_router', 'router' in devs[src]['roles'], f'frame {fn}: RA sender {src} not router')
+    tm = collections.Counter()
+    for flt, k in (('dhcpv6 && ipv6 && _ws.malformed', 'dhcpv6'), ('icmpv6.type >= 133 && icmpv6.type <= 137 && !udp && _ws.malformed', 'ndp')):
+        n = len(tshark(f, flt, ['frame.number']))
+        if n:
+            tm[k] = n
+    ex = {}
+    for flt, k in (('icmpv6.type >= 133 && icmpv6.type <= 137 && udp', 'nd_in_teredo'), ('dhcpv6 && ip', 'dhcpv6_over_ipv4')):
+        n = len(tshark(f, flt, ['frame.number']))
+        if n:
+            ex[k] = n
+    return res, bad, (dict(d['capture']['malformed']), dict(tm), ex)
+
+
+
+def oracle(files):
+    """For each capture: what tshark extracts (DUID MACs, client FQDN, Reply IA
+    addresses, ND link-layer options, sources, NA targets, R flag, RA senders) checked
+    against quietwire's JSON. Prints agreements, disagreements and what quietwire does
+    not read (ND inside Teredo, DHCPv6 over IPv4)."""
+    tot = collections.Counter()
+    for f in files:
+        res, bad, mal = oracle_check(f)
+        tot.update(res)
+        summ = ", ".join(f"{k}{'' if c else ' DISAGREE'} {n}" for (k, c), n in sorted(res.items()))
+        print(f"{f.split('/real/')[-1]}: {summ or '-'}; malformed quietwire {mal[0]} tshark {mal[1]}; not read {mal[2]}")
+        seen = set()
+        for k, why in bad:
+            if (k, why) not in seen:
+                seen.add((k, why))
+                print("   ", k, why)
+    print("TOTAL", dict(tot))
+
+
 def main():
+    if "--oracle" in sys.argv[1:]:
+        files = [a for a in sys.argv[1:] if not a.startswith("--")] or [str(REAL / c) for c in ORACLE_CAPTURES]
+        oracle(files)
+        return
     CRAFTED.mkdir(parents=True, exist_ok=True)
     import hashlib
 
