@@ -89,7 +89,7 @@ fn kasa_hs110_plug_and_app() {
     assert_eq!(app["model"], Value::Null);
     assert!(app.get("kasa").is_none_or(Value::is_null));
     assert_eq!(app["flags"], json!([]));
-    assert_eq!(protocols(app), vec!["arp", "ipv6", "kasa", "tdp"]);
+    assert_eq!(protocols(app), vec!["arp", "ipv6", "ndp", "kasa", "tdp"]);
 }
 
 /// Anonymised capture: frame MACs hashed, payload MACs real → claims, not merges. The
