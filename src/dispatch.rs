@@ -95,7 +95,8 @@ fn udp(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Option<(Prot
             (Protocol::Easysmart, o::easysmart::handle)
         } else if either(5001) {
             (Protocol::Tplink5001, o::tplink5001::handle)
-        } else if either(1040) {
+        } else if either(1040) || d == 61000 {
+            // TDDP replies go to the client's port 61000, not always from 1040.
             (Protocol::Tddp, o::omada::handle_tddp)
         } else if (29810..=29817).contains(&s) || (29810..=29817).contains(&d) {
             (Protocol::Omada, o::omada::handle)

@@ -457,3 +457,12 @@ fn quad7_ports_on_a_tplink_router_are_compromise_findings() {
     assert!(device(&inv, "50:c7:bf:aa:00:03")["risks"].as_array().unwrap().is_empty());
     assert!(device(&inv, "00:1b:21:00:00:02")["risks"].as_array().unwrap().is_empty(), "the client is not the compromised one");
 }
+
+#[test]
+fn tddp_requests_to_a_tplink_device_are_a_finding() {
+    let inv = inventory(&[&cap("crafted/tplink-tddp-omada.pcap")]);
+    let target = device(&inv, "14:cf:92:00:00:01");
+    assert!(target["risks"].as_array().unwrap().iter().any(|r| r["id"] == "tddp-requests" && r["kind"] == "possible-compromise"), "{target:#}");
+    let omada = device(&inv, "50:d4:f7:33:44:55");
+    assert!(omada["flags"].as_array().unwrap().iter().chain(omada["hints"].as_array().unwrap()).any(|f| f["evidence"].as_array().unwrap().iter().any(|e| e["rule"] == "omada-discovery")), "{omada:#}");
+}

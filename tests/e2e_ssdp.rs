@@ -107,7 +107,10 @@ fn tplink_xdr6030_routers_and_searching_browsers() {
                 "location": location,
                 "usn": format!("uuid:{uuid}::{wanip}"),
                 "uuid": uuid,
-                "nt": [wanip],
+                // Every NT the router advertised, in the order first seen (list attributes gather).
+                "nt": ["upnp:rootdevice", format!("uuid:{uuid}"), "urn:schemas-upnp-org:device:InternetGatewayDevice:1",
+                       "urn:schemas-upnp-org:device:WANDevice:1", "urn:schemas-upnp-org:device:WANConnectionDevice:1",
+                       "urn:schemas-upnp-org:service:Layer3Forwarding:1", "urn:schemas-upnp-org:service:WANCommonInterfaceConfig:1", wanip],
                 "max_age": 60,
             })
         );
@@ -220,7 +223,8 @@ fn ipv6_searches() {
     let pc = device(&inv, "12:a9:86:6c:77:de");
     assert_eq!(
         pc["ssdp"],
-        json!({"user_agent": "Google Chrome/86.0.4240.198 Windows", "search_targets": ["urn:schemas-upnp-org:device:MediaServer:1"]})
+        json!({"user_agent": "Google Chrome/86.0.4240.198 Windows", "search_targets": [
+            "urn:dial-multiscreen-org:service:dial:1", "urn:schemas-upnp-org:device:MediaRenderer:1", "urn:schemas-upnp-org:device:MediaServer:1"]})
     );
 }
 
@@ -247,7 +251,9 @@ fn crafted_router_and_phone() {
         r["ssdp"],
         json!({
             "server": wps_server, "location": loc, "usn": format!("uuid:{ROOT_UUID}::upnp:rootdevice"),
-            "uuid": ROOT_UUID, "nt": ["upnp:rootdevice"], "st": ["urn:schemas-upnp-org:service:WANIPConnection:1"],
+            "uuid": ROOT_UUID,
+            "nt": ["upnp:rootdevice", "urn:schemas-upnp-org:device:InternetGatewayDevice:1", "urn:schemas-wifialliance-org:device:WFADevice:1"],
+            "st": ["urn:schemas-upnp-org:service:WANIPConnection:1"],
             "max_age": 300, "bootid": 6,
         })
     );
@@ -275,7 +281,7 @@ fn crafted_router_and_phone() {
         p["ssdp"],
         json!({
             "user_agent": "Android/13 UPnP/1.1 quietwire-test/1.0",
-            "search_targets": ["urn:schemas-upnp-org:device:InternetGatewayDevice:1"],
+            "search_targets": ["ssdp:all", "urn:schemas-upnp-org:device:InternetGatewayDevice:1"],
         })
     );
     assert_eq!(p["services"], json!([]));

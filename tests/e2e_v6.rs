@@ -122,7 +122,7 @@ fn pcapplusplus_dad_probe_then_router_advertising_itself() {
     let r = device(&inv, "c2:00:54:f5:00:00");
     assert_eq!(r["ipv6"], json!(["fe80::c000:54ff:fef5:0"]));
     assert_eq!(r["roles"], json!(["router"]));
-    assert_eq!(r["ndp"], json!({"eui64": "true"}));
+    assert_eq!(r["ndp"], json!({"eui64": true}));
     assert_eq!(r["protocols"], json!(["ipv6", "ndp"]));
 }
 
@@ -192,7 +192,7 @@ fn tcpdump_duid_uuid_renew_and_eui64_reply() {
     let c = device(&inv, "48:5b:39:e7:14:84");
     assert_eq!(c["dhcpv6"]["duid_type"], 4);
     assert_eq!(c["dhcpv6"]["duid"], "00:04:a2:56:e9:2e:40:ab:d0:d2:a3:ab:3b:3f:f2:ff:89:98");
-    assert_eq!(c["dhcpv6"]["eui64"], "true", "the assigned address embeds the client's MAC");
+    assert_eq!(c["dhcpv6"]["eui64"], true, "the assigned address embeds the client's MAC");
     assert_eq!(c["ipv6"], json!(["fe80::7e39:bc67:f367:8def", "2a02:2788:7c8:4dd:4a5b:39ff:fee7:1484"]));
     assert_eq!(device(&inv, "a0:21:b7:e0:d8:71")["dhcpv6"], json!({"server_duid": "00:03:00:01:a0:21:b7:e0:d8:71"}));
 }
@@ -216,7 +216,7 @@ fn smart_home_lan_thread_border_router_and_hue() {
     assert_eq!(hub["roles"], json!(["router"]));
     assert_eq!(
         hub["ndp"],
-        json!({"eui64": "true", "prefixes": ["fdb9:136b:cd34:e86f::/64"], "ra_flags": [], "router_lifetime": 0})
+        json!({"eui64": true, "prefixes": ["fdb9:136b:cd34:e86f::/64"], "ra_flags": [], "router_lifetime": 0})
     );
     assert_eq!(
         hub["ipv6"],
@@ -225,7 +225,7 @@ fn smart_home_lan_thread_border_router_and_hue() {
     // The Hue bridge's 575 neighbour solicitations.
     let hue = device(&inv, "00:17:88:74:c2:dc");
     assert_eq!(hue["ipv6"], json!(["fe80::217:88ff:fe74:c2dc"]));
-    assert_eq!(hue["ndp"], json!({"eui64": "true"}));
+    assert_eq!(hue["ndp"], json!({"eui64": true}));
     assert_eq!(inv["capture"]["malformed"].get("ndp"), None);
 }
 
@@ -260,7 +260,7 @@ fn crafted_home_network() {
     assert_eq!(
         router["ndp"],
         json!({
-            "eui64": "true",
+            "eui64": true,
             "mtu": 1500,
             "prefixes": ["2001:db8:cafe::/64", "fd00:cafe::/64"],
             "ra_flags": ["managed", "other"],
@@ -287,7 +287,7 @@ fn crafted_home_network() {
             "option_order": "1,2,3,6",
         })
     );
-    assert_eq!(deco["ndp"], json!({"eui64": "true"}));
+    assert_eq!(deco["ndp"], json!({"eui64": true}));
     assert_eq!(deco["notes"], json!([]));
 
     let laptop = device(&inv, "68:5d:43:00:00:30");
@@ -308,7 +308,7 @@ fn crafted_home_network() {
     let hidden = device(&inv, "00:11:22:33:44:66");
     assert_eq!(hidden["packets"], 0);
     assert_eq!(hidden["ipv6"], json!(["fe80::211:22ff:fe33:4466"]));
-    assert_eq!(hidden["ndp"], json!({"eui64": "true"}));
+    assert_eq!(hidden["ndp"], json!({"eui64": true}));
 
     let relay = device(&inv, "00:11:22:33:44:77");
     assert_eq!(relay["roles"], json!(["dhcp-relay"]));

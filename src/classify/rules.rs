@@ -297,7 +297,7 @@ mod tests {
             assert!(!w.vendors.is_empty() && !w.rules.is_empty() && !w.brand_lines.is_empty());
         }
         let tp = parse(BUILT_IN[0].1, "t").unwrap();
-        assert_eq!(tp.risks.len(), 9);
+        assert_eq!(tp.risks.len(), 10);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap;
 
 use super::device::{Attr, Dated, Device};
 use crate::mac::MacAddr;
-use crate::observe::{Fact, Observation, Protocol};
+use crate::observe::{AttrValue, Fact, Observation, Protocol};
 use crate::timestamp::Timestamp;
 
 /// Named limits on everything the inventory holds. Each, when hit, increments the
@@ -29,6 +29,8 @@ pub struct Limits {
     pub max_services_per_device: usize,
     /// `dns_queries_per_device`: distinct names a device asked for
     pub max_dns_queries_per_device: usize,
+    /// `items_per_list_attribute`: distinct items a list attribute (`ssdp.nt` …) gathers
+    pub max_items_per_list_attribute: usize,
     /// `ipv4_index`: IPv4 → MAC bindings remembered for attribution and conflicts
     pub max_ipv4_index: usize,
     /// `pending_changes`: change events buffered between two `take_changes` calls
@@ -46,6 +48,7 @@ impl Default for Limits {
             max_attributes_per_device: 128,
             max_services_per_device: 64,
             max_dns_queries_per_device: 128,
+            max_items_per_list_attribute: 32,
             max_ipv4_index: 262_144,
             max_pending_changes: 65_536,
         }
@@ -430,6 +433,19 @@ impl Inventory {
             Fact::Attr(key, value) => {
                 let full = d.attrs.len() >= l.max_attributes_per_device;
                 match d.attrs.iter_mut().find(|a| a.protocol == o.protocol && a.key == *key) {
+                    // List attributes gather distinct items over time (bounded).
+                    Some(a) if matches!((&a.value, value), (AttrValue::List(_), AttrValue::List(_))) => {
+                        if let (AttrValue::List(have), AttrValue::List(new)) = (&mut a.value, value) {
+                            for item in new {
+                                if have.contains(item) {
+                                } else if have.len() < l.max_items_per_list_attribute {
+                                    have.push(item.clone());
+                                } else {
+                                    side.hit("items_per_list_attribute", 1, ts);
+                                }
+                            }
+                        }
+                    }
                     Some(a) if a.value == *value => a.first_seen = a.first_seen.min(ts),
                     Some(a) => {
                         a.value = value.clone();
@@ -449,7 +465,7 @@ mod tests {
     use std::net::Ipv4Addr;
 
     use super::*;
-    use crate::observe::{AttrValue, Note, Service};
+    use crate::observe::{Note, Service};
 
     fn mac(i: u32) -> MacAddr {
         let b = i.to_be_bytes();

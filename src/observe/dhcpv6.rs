@@ -328,7 +328,7 @@ mod tests {
                 (srv, text("server_duid", "00:03:00:01:00:0c:29:1f:a7:55")),
                 (c.clone(), Fact::Ipv6(ip("2001:db8:1:2::1002"))),
                 (c.clone(), Fact::Ipv6(ip("2001:db8:1:2:20c:29ff:fe5e:7744"))),
-                (c.clone(), Fact::Attr("eui64", AttrValue::Text("true".into()))),
+                (c.clone(), Fact::Attr("eui64", AttrValue::Bool(true))),
                 (c, list("delegated_prefixes", &["2001:db8:ff00::/56"])),
             ]
         );

@@ -54,7 +54,7 @@ pub enum Protocol {
     Kasa,
     Tdp,
     Easysmart,
-    /// The `model|MAC|IP|…|firmware` broadcast of TP-Link routers on UDP 5001.
+    /// The devDiscover advertisement (binary records) of TP-Link routers on UDP 5001.
     Tplink5001,
     Tddp,
     Omada,
@@ -144,6 +144,7 @@ pub enum Role {
 /// A protocol attribute's value, kept typed until output.
 #[derive(Clone, Debug, Eq, PartialEq, Hash)]
 pub enum AttrValue {
+    Bool(bool),
     Text(String),
     Int(u64),
     Ip(IpAddr),
@@ -154,6 +155,7 @@ pub enum AttrValue {
 impl fmt::Display for AttrValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            AttrValue::Bool(b) => write!(f, "{b}"),
             AttrValue::Text(s) => f.write_str(s),
             AttrValue::Int(n) => write!(f, "{n}"),
             AttrValue::Ip(a) => write!(f, "{a}"),
@@ -166,6 +168,7 @@ impl fmt::Display for AttrValue {
 impl Serialize for AttrValue {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
+            AttrValue::Bool(b) => s.serialize_bool(*b),
             AttrValue::Int(n) => s.serialize_u64(*n),
             AttrValue::List(l) => l.serialize(s),
             other => s.collect_str(other),

@@ -20,7 +20,7 @@
 //! When a link-layer option names another MAC than the frame's source, the frame's
 //! source gets a `ClaimedMac` note. Every bound address whose interface ID is a modified
 //! EUI-64 is checked: if the MAC inside it is the device's own, the device gets
-//! `ndp.eui64 = "true"`; otherwise it gets a `ClaimedMac` note with that MAC.
+//! `ndp.eui64 = true`; otherwise it gets a `ClaimedMac` note with that MAC.
 //!
 //! Attributes (section `ndp`, on routers): `router_lifetime` (seconds; 0 means "not a
 //! default router"), `ra_flags` (`managed`, `other`), `mtu`, `prefixes`
@@ -47,7 +47,7 @@ pub fn handle(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Outco
 
 /// The value of a yes/no attribute (`AttrValue` has no boolean).
 fn yes() -> AttrValue {
-    AttrValue::Text("true".into())
+    AttrValue::Bool(true)
 }
 
 /// An address a host can own: not `::`, loopback or multicast.
