@@ -137,7 +137,7 @@ fn network(ethertype: u16, payload: &[u8]) -> Network<'_> {
         ethernet::ETHERTYPE_IPV4 => match ipv4::Ipv4Packet::new_checked(payload) {
             Ok(p) => {
                 let ip = IpAddrs::V4 { src: p.src(), dst: p.dst() };
-                let payload = if p.is_later_fragment() { &[][..] } else { p.payload() };
+                let payload = if p.is_later_fragment() { &p.payload()[..0] } else { p.payload() };
                 transport(ip, p.protocol(), !p.is_later_fragment(), payload)
             }
             Err(error) => Network::Malformed { layer: Layer::Ipv4, error },
@@ -145,7 +145,7 @@ fn network(ethertype: u16, payload: &[u8]) -> Network<'_> {
         ethernet::ETHERTYPE_IPV6 => match ipv6::parse(payload) {
             Ok(p) => {
                 let ip = IpAddrs::V6 { src: p.src, dst: p.dst };
-                let payload = if p.has_upper_header { p.payload } else { &[][..] };
+                let payload = if p.has_upper_header { p.payload } else { &p.payload[..0] };
                 transport(ip, p.next_header, p.has_upper_header, payload)
             }
             Err(error) => Network::Malformed { layer: Layer::Ipv6, error },
