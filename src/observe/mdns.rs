@@ -1,9 +1,11 @@
 //! mDNS / DNS-SD (UDP 5353) → observations, all about the sender (`cx.src_mac`).
 //!
-//! Which records speak for the sender: every section of a response, and only the
-//! authority section of a query (a probe's proposed records, RFC 6762 §8.2). A query's
-//! answer section lists what the asker already knows about *other* hosts (known-answer
-//! suppression, §7.1) and is ignored.
+//! Which records speak for the sender: every section of a response. A query's answer
+//! section lists what the asker already knows about *other* hosts (known-answer
+//! suppression, RFC 6762 §7.1); its authority section holds a probe's proposed records
+//! (§8.2), which the host announces in a response once it has won them, and which it
+//! drops for another name when it loses (real Android phones probe `Android.local`
+//! before settling on their own name). Queries therefore give only `Fact::Present`.
 //!
 //! Hosts: A/AAAA records are grouped by owner name. A host is the sender's own when
 //! the packet's source address is among that host's addresses of the same family; its
@@ -13,9 +15,10 @@
 //! Nothing is kept about such a host, not even a note: the packet does not say which
 //! MAC owns those records (the proxy's frames carry its own), so any fact would land on
 //! the wrong device, and `Note::ClaimedMac` needs a MAC this packet does not have. A
-//! host whose addresses are all of the other family (an IPv6 packet carrying only A
-//! records) cannot be checked and is not bound either; the same device's IPv4 packets
-//! bind it.
+//! host whose addresses are all of the other family (an IPv4 packet carrying only AAAA
+//! records) is the sender's when one of its IPv6 addresses is the EUI-64 form of the
+//! frame's MAC; otherwise it cannot be checked and is not bound (the same device's
+//! packets of the other family usually bind it).
 //!
 //! Services: PTR targets, SRV and TXT records named `Instance._type._tcp|_udp.domain`
 //! give `Fact::Service` (type, instance name as UTF-8, SRV port, TXT key/values). A
@@ -29,7 +32,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::text::clean;
 use super::{AttrValue, Context, Fact, Observation, Outcome, Protocol, Service};
-use crate::wire::dns::{self, DnsName, Message, RData, Record, Section};
+use crate::mac::MacAddr;
+use crate::wire::dns::{self, DnsName, Message, RData, Record};
 
 /// Key/value pairs kept per service from its TXT record. DNS-SD records carry a dozen
 /// or two; the wire parser already stops at `MAX_TXT_STRINGS`.
@@ -75,14 +79,24 @@ struct Host<'m> {
 }
 
 impl Host<'_> {
-    /// The packet's source address is one of the host's own.
-    fn is_sender(&self, src: Option<IpAddr>) -> bool {
+    /// The packet's source address is one of the host's own; or, when the host has no
+    /// address of the source's family to compare, one of its IPv6 addresses carries
+    /// the frame's MAC as its modified EUI-64 interface identifier (RFC 4291 App. A).
+    fn is_sender(&self, src: Option<IpAddr>, mac: MacAddr) -> bool {
         match src {
-            Some(IpAddr::V4(a)) => self.v4.contains(&a),
-            Some(IpAddr::V6(a)) => self.v6.contains(&a),
+            Some(IpAddr::V4(a)) if !self.v4.is_empty() => self.v4.contains(&a),
+            Some(IpAddr::V6(a)) if !self.v6.is_empty() => self.v6.contains(&a),
+            Some(_) => self.v6.iter().any(|a| eui64_of(a, mac)),
             None => false,
         }
     }
+}
+
+/// Whether the interface identifier of `a` is the modified EUI-64 form of `mac`.
+fn eui64_of(a: &Ipv6Addr, mac: MacAddr) -> bool {
+    let o = a.octets();
+    let m = mac.0;
+    o[8..16] == [m[0] ^ 0x02, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]]
 }
 
 /// A DNS-SD service instance assembled from the records of one message.
@@ -95,14 +109,13 @@ pub fn observe(cx: &Context, m: &Message, out: &mut Vec<Observation>) {
     let Some(mac) = cx.src_mac else { return };
     let push = |out: &mut Vec<Observation>, fact| out.push(cx.obs(mac, Protocol::Mdns, fact));
     push(out, Fact::Present);
-    let own_records: Vec<&Record> = if m.is_response() {
-        m.records.iter().collect()
-    } else {
-        m.section(Section::Authority).collect()
-    };
+    if !m.is_response() {
+        return;
+    }
+    let own_records: Vec<&Record> = m.records.iter().collect();
 
     let hosts = hosts(&own_records);
-    let (mine, foreign): (Vec<&Host>, Vec<&Host>) = hosts.iter().partition(|h| h.is_sender(cx.src_ip));
+    let (mine, foreign): (Vec<&Host>, Vec<&Host>) = hosts.iter().partition(|h| h.is_sender(cx.src_ip, mac));
     for h in &mine {
         let name = host_name(h.name);
         if !name.is_empty() {
@@ -341,15 +354,32 @@ mod tests {
     }
 
     #[test]
-    fn query_known_answers_are_not_the_askers_but_probes_are() {
+    fn queries_known_answers_and_probes_are_not_bound() {
         let mut b = unhex(PRINTER_RESPONSE);
         b[2..4].copy_from_slice(&[0, 0]); // a query; its answer/additional records are known answers
         let (f, _) = facts(&cx("192.168.1.50"), &b);
         assert_eq!(f, vec![Fact::Present]);
-        // A probe: the same records in the authority section.
+        // A probe: the same records in the authority section, not yet won.
         b[6..12].copy_from_slice(&[0, 0, 0, 5, 0, 0]);
         let (f, _) = facts(&cx("192.168.1.50"), &b);
-        assert_eq!(f, printer_facts());
+        assert_eq!(f, vec![Fact::Present]);
+    }
+
+    #[test]
+    fn other_family_host_binds_only_through_eui64() {
+        // An AAAA-only announcement sent over IPv4 (as the SmartThings hub in
+        // smart-home-firewall lan.pcap sends): the address is the modified EUI-64 form
+        // of the frame's MAC 02:00:de:ad:be:ef (U/L bit flipped: 0000:deff:fead:beef).
+        let b = unhex("0000 8400 0000 0001 0000 0000 0168 056c6f63616c00 001c 8001 00000078 0010 fe800000000000000000defffeadbeef");
+        let own: MacAddr = "02:00:de:ad:be:ef".parse().unwrap();
+        let c = Context { src_mac: Some(own), src_ip: Some("192.168.0.2".parse().unwrap()), ..Context::at(Timestamp(7)) };
+        let mut out = Vec::new();
+        handle(&c, &b, &mut out).unwrap();
+        let f: Vec<Fact> = out.into_iter().map(|o| o.fact).collect();
+        assert_eq!(f, vec![Fact::Present, Fact::Hostname("h".into()), Fact::Ipv6("fe80::deff:fead:beef".parse().unwrap())]);
+        // From another MAC it cannot be checked and binds nothing.
+        let (f, _) = facts(&cx("192.168.0.2"), &b);
+        assert_eq!(f, vec![Fact::Present]);
     }
 
     #[test]

@@ -479,6 +479,27 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn mutated_messages_never_panic() {
+        // A small deterministic fuzz over the three fixtures (xorshift, fixed seed).
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for base in [REGISTRATION, POSITIVE_RESPONSE, NODE_STATUS].map(unhex) {
+            for _ in 0..10_000 {
+                let mut b = base.clone();
+                for _ in 0..3 {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    let i = (x as usize) % b.len();
+                    b[i] = (x >> 32) as u8;
+                }
+                let cut = (x >> 40) as usize % (b.len() + 1);
+                let _ = parse(&b[..cut]);
+                let _ = parse(&b);
+            }
+        }
+    }
+
+    #[test]
     fn decode_first_level() {
         assert_eq!(NbName::decode(b"CKAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").map(|r| r[0]), Some(b'*'));
         assert_eq!(NbName::decode(b"CKAA"), None);
