@@ -25,7 +25,10 @@ fn crafted(name: &str) -> String {
 }
 
 fn inventory(file: &str) -> Value {
-    let o = Command::new(env!("CARGO_BIN_EXE_quietwire")).args(["read", "-f", "json", file]).output().expect("run quietwire");
+    let o = Command::new(env!("CARGO_BIN_EXE_quietwire"))
+        .args(["read", "-f", "json", file])
+        .output()
+        .expect("run quietwire");
     assert!(o.status.success(), "quietwire failed: {}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).expect("valid JSON")
 }
@@ -313,7 +316,10 @@ fn crafted_llmnr_and_nbns() {
         json!({"workgroup": "WORKGROUP", "names": ["NAS<00>", "NAS<03>", "NAS<20>", "WORKGROUP<00> group", "WORKGROUP<1e> group"]})
     );
     assert_eq!(nas["notes"], json!([{"kind": "claimed_mac", "protocol": "nbns", "mac": "00:11:32:a1:b2:c3"}]));
-    assert!(inv["devices"].as_array().unwrap().iter().all(|d| d["mac"] != "00:11:32:a1:b2:c3"), "a claim is not a device");
+    assert!(
+        inv["devices"].as_array().unwrap().iter().all(|d| d["mac"] != "00:11:32:a1:b2:c3"),
+        "a claim is not a device"
+    );
     let wins = device(&inv, "00:0c:29:00:00:08");
     assert_eq!(strings(&wins["protocols"]), ["nbns"]);
     assert!(wins["hostnames"].as_array().unwrap().is_empty() && wins["ipv4"].as_array().unwrap().is_empty());

@@ -82,9 +82,7 @@ fn admin_name(cx: &Context, m: &Message) -> Option<&'static str> {
     }
     let admin = |n: &DnsName| ADMIN_NAMES.iter().copied().find(|a| is_name(n, a));
     let asked = m.questions.iter().find_map(|q| admin(&q.name));
-    m.section(Section::Answer)
-        .filter(|r| r.data == RData::A(src))
-        .find_map(|r| admin(&r.name).or(asked))
+    m.section(Section::Answer).filter(|r| r.data == RData::A(src)).find_map(|r| admin(&r.name).or(asked))
 }
 
 /// `n` is the dotted name `s` (ASCII case-insensitive).
@@ -133,7 +131,10 @@ mod tests {
         let (f, r) = run(&gw, &unhex(ADMIN_RESPONSE));
         assert_eq!(r, Ok(()));
         let m = gw.src_mac.unwrap();
-        assert_eq!(f, vec![(m, Fact::Present), (m, Fact::Attr("admin_name", AttrValue::Text("tplinkwifi.net".into())))]);
+        assert_eq!(
+            f,
+            vec![(m, Fact::Present), (m, Fact::Attr("admin_name", AttrValue::Text("tplinkwifi.net".into())))]
+        );
     }
 
     #[test]
@@ -176,6 +177,11 @@ mod tests {
         assert_eq!(run(&c, &b), (vec![], Ok(())));
         let mut b = unhex(QUERY);
         b[4..6].copy_from_slice(&[0, 0]); // no question
+        assert_eq!(run(&c, &b), (vec![], Ok(())));
+        b[4..6].copy_from_slice(&(MAX_PLAUSIBLE_QUESTIONS + 1).to_be_bytes());
+        assert_eq!(run(&c, &b), (vec![], Ok(())));
+        let mut b = unhex(QUERY);
+        b[3] |= 0x40; // the reserved Z bit
         assert_eq!(run(&c, &b), (vec![], Ok(())));
         // A plausible header whose question is cut: malformed, the asker still present.
         let b = unhex(QUERY);

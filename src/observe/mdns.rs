@@ -112,9 +112,9 @@ pub fn observe(cx: &Context, m: &Message, out: &mut Vec<Observation>) {
     if !m.is_response() {
         return;
     }
-    let own_records: Vec<&Record> = m.records.iter().collect();
+    let records: Vec<&Record> = m.records.iter().collect();
 
-    let hosts = hosts(&own_records);
+    let hosts = hosts(&records);
     let (mine, foreign): (Vec<&Host>, Vec<&Host>) = hosts.iter().partition(|h| h.is_sender(cx.src_ip, mac));
     for h in &mine {
         let name = host_name(h.name);
@@ -131,7 +131,7 @@ pub fn observe(cx: &Context, m: &Message, out: &mut Vec<Observation>) {
 
     let is_foreign = |t: &DnsName| foreign.iter().any(|h| h.name.eq_ignore_ascii_case(t));
     let mut model_seen = false;
-    for inst in instances(&own_records) {
+    for inst in instances(&records) {
         let keep = match inst.target {
             Some(t) => !is_foreign(t),
             None => foreign.is_empty(),
@@ -269,7 +269,8 @@ fn instances<'m>(records: &[&'m Record]) -> Vec<Instance<'m>> {
 /// A TXT value that can stand as a model name: 2–64 characters with a letter, no
 /// control characters, not a placeholder.
 pub fn looks_like_model(v: &str) -> bool {
-    const PLACEHOLDERS: [&str; 9] = ["unknown", "none", "null", "n/a", "na", "default", "generic", "undefined", "model"];
+    const PLACEHOLDERS: [&str; 9] =
+        ["unknown", "none", "null", "n/a", "na", "default", "generic", "undefined", "model"];
     let n = v.chars().count();
     (2..=MAX_MODEL_LEN).contains(&n)
         && v.chars().any(char::is_alphabetic)
@@ -370,13 +371,19 @@ mod tests {
         // An AAAA-only announcement sent over IPv4 (as the SmartThings hub in
         // smart-home-firewall lan.pcap sends): the address is the modified EUI-64 form
         // of the frame's MAC 02:00:de:ad:be:ef (U/L bit flipped: 0000:deff:fead:beef).
-        let b = unhex("0000 8400 0000 0001 0000 0000 0168 056c6f63616c00 001c 8001 00000078 0010 fe800000000000000000defffeadbeef");
+        let b = unhex(
+            "0000 8400 0000 0001 0000 0000 0168 056c6f63616c00 001c 8001 00000078 0010 fe800000000000000000defffeadbeef",
+        );
         let own: MacAddr = "02:00:de:ad:be:ef".parse().unwrap();
-        let c = Context { src_mac: Some(own), src_ip: Some("192.168.0.2".parse().unwrap()), ..Context::at(Timestamp(7)) };
+        let c =
+            Context { src_mac: Some(own), src_ip: Some("192.168.0.2".parse().unwrap()), ..Context::at(Timestamp(7)) };
         let mut out = Vec::new();
         handle(&c, &b, &mut out).unwrap();
         let f: Vec<Fact> = out.into_iter().map(|o| o.fact).collect();
-        assert_eq!(f, vec![Fact::Present, Fact::Hostname("h".into()), Fact::Ipv6("fe80::deff:fead:beef".parse().unwrap())]);
+        assert_eq!(
+            f,
+            vec![Fact::Present, Fact::Hostname("h".into()), Fact::Ipv6("fe80::deff:fead:beef".parse().unwrap())]
+        );
         // From another MAC it cannot be checked and binds nothing.
         let (f, _) = facts(&cx("192.168.0.2"), &b);
         assert_eq!(f, vec![Fact::Present]);
@@ -400,8 +407,14 @@ mod tests {
     #[test]
     fn instance_names() {
         let n = |l: &[&str]| DnsName::from_labels(l);
-        assert_eq!(split_instance(&n(&["Office", "_IPP", "_TCP", "local"])), Some(("Office".into(), "_ipp._tcp".into())));
-        assert_eq!(split_instance(&n(&["a.b (2)", "_http", "_tcp", "local"])), Some(("a.b (2)".into(), "_http._tcp".into())));
+        assert_eq!(
+            split_instance(&n(&["Office", "_IPP", "_TCP", "local"])),
+            Some(("Office".into(), "_ipp._tcp".into()))
+        );
+        assert_eq!(
+            split_instance(&n(&["a.b (2)", "_http", "_tcp", "local"])),
+            Some(("a.b (2)".into(), "_http._tcp".into()))
+        );
         assert_eq!(split_instance(&n(&["_ipp", "_tcp", "local"])), None);
         assert_eq!(split_instance(&n(&["_printer", "_sub", "_http", "_tcp", "local"])), None);
         assert_eq!(split_instance(&n(&["_services", "_dns-sd", "_udp", "local"])), None);

@@ -66,7 +66,8 @@ pub fn observe(cx: &Context, m: &Message, out: &mut Vec<Observation>) {
         _ => None,
     };
     let own_addr = |a: Ipv4Addr| Some(a) == src && usable_v4(a);
-    let claims = matches!(m.opcode, Opcode::Registration | Opcode::Refresh | Opcode::Release | Opcode::MultihomedRegistration);
+    let claims =
+        matches!(m.opcode, Opcode::Registration | Opcode::Refresh | Opcode::Release | Opcode::MultihomedRegistration);
     for r in &m.records {
         match &r.data {
             NbData::Nb(addrs) if r.rtype == TYPE_NB => {
@@ -89,7 +90,12 @@ pub fn observe(cx: &Context, m: &Message, out: &mut Vec<Observation>) {
             NbData::NodeStatus { names, unit_id } if m.response => {
                 let mut list = Vec::with_capacity(names.len());
                 for n in names {
-                    list.push(format!("{}<{:02x}>{}", clean(n.name()), n.suffix(), if n.group() { " group" } else { "" }));
+                    list.push(format!(
+                        "{}<{:02x}>{}",
+                        clean(n.name()),
+                        n.suffix(),
+                        if n.group() { " group" } else { "" }
+                    ));
                     if let Some(f) = name_fact(n.name(), n.suffix(), n.group()) {
                         push(f);
                     }
@@ -141,7 +147,10 @@ mod tests {
         let (f, r) = run("192.168.199.133", REGISTRATION);
         assert_eq!(r, Ok(()));
         assert_eq!(f, vec![Fact::Present, Fact::Hostname("DESKTOP-V1FA0UQ".into()), ip.clone()]);
-        assert_eq!(run("192.168.199.133", GROUP_REGISTRATION).0, vec![Fact::Present, text("workgroup", "WORKGROUP"), ip]);
+        assert_eq!(
+            run("192.168.199.133", GROUP_REGISTRATION).0,
+            vec![Fact::Present, text("workgroup", "WORKGROUP"), ip]
+        );
         // Registered from another address (a relay): the name, not the address.
         assert_eq!(run("10.0.0.1", REGISTRATION).0, vec![Fact::Present, Fact::Hostname("DESKTOP-V1FA0UQ".into())]);
     }
@@ -175,7 +184,11 @@ mod tests {
     fn queries_and_broken_messages() {
         let mut b = unhex(REGISTRATION);
         b[2] = 0x01; // opcode 0: a query (with a stray additional record)
-        let cx = Context { src_mac: Some(mac()), src_ip: Some("192.168.199.133".parse().unwrap()), ..Context::at(Timestamp(2)) };
+        let cx = Context {
+            src_mac: Some(mac()),
+            src_ip: Some("192.168.199.133".parse().unwrap()),
+            ..Context::at(Timestamp(2))
+        };
         let mut out = Vec::new();
         assert_eq!(handle(&cx, &b, &mut out), Ok(()));
         assert_eq!(out.len(), 1);

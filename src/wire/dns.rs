@@ -173,7 +173,9 @@ pub enum RData {
     Srv(Srv),
     /// Character-strings, at most [`MAX_TXT_STRINGS`].
     Txt(Vec<Vec<u8>>),
-    Other { len: usize },
+    Other {
+        len: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -543,8 +545,14 @@ pub(crate) mod tests {
         b.extend(unhex("0161 00"));
         assert_eq!(read_name(&b, first).unwrap_err(), WireError::Invalid("DNS compression pointer chain"));
         // A pointer into the header, and reserved label types.
-        assert_eq!(read_name(&unhex("0000 0000 0000 0000 0000 0000 c002"), 12).unwrap_err(), WireError::Invalid("DNS compression pointer into the header"));
-        assert_eq!(read_name(&unhex("0000 0000 0000 0000 0000 0000 4100"), 12).unwrap_err(), WireError::Invalid("DNS label type"));
+        assert_eq!(
+            read_name(&unhex("0000 0000 0000 0000 0000 0000 c002"), 12).unwrap_err(),
+            WireError::Invalid("DNS compression pointer into the header")
+        );
+        assert_eq!(
+            read_name(&unhex("0000 0000 0000 0000 0000 0000 4100"), 12).unwrap_err(),
+            WireError::Invalid("DNS label type")
+        );
     }
 
     #[test]

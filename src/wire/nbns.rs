@@ -384,10 +384,7 @@ pub(crate) mod tests {
         assert_eq!(r.section, Section::Answer);
         assert_eq!((r.name.name(), r.name.suffix()), (&b"SCV"[..], 0x20));
         let h = |a| NbAddress { group: false, ont: 3, addr: a };
-        assert_eq!(
-            r.data,
-            NbData::Nb(vec![h(Ipv4Addr::new(192, 168, 199, 1)), h(Ipv4Addr::new(192, 168, 10, 1))])
-        );
+        assert_eq!(r.data, NbData::Nb(vec![h(Ipv4Addr::new(192, 168, 199, 1)), h(Ipv4Addr::new(192, 168, 10, 1))]));
     }
 
     #[test]
