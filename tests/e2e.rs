@@ -71,7 +71,8 @@ fn hs110_plug_has_dhcp_identity_and_tplink_flag() {
     assert_eq!(strings(&plug["ipv4"]), vec!["10.10.10.20"]);
     assert_eq!(plug["dhcp"]["vendor_class"], "udhcp 0.9.9-pre");
     assert_eq!(plug["dhcp"]["prl"], "1,3,6,12,15,28");
-    assert_eq!(strings(&plug["protocols"]), vec!["arp", "dhcp"]);
+    assert_eq!(strings(&plug["protocols"]), vec!["arp", "dhcp", "dns"]);
+    assert_eq!(strings(&plug["dns_queries"]), vec!["time-b.nist.gov", "devs.tplinkcloud.com"]);
     assert_tplink_oui(plug, "50:c7:bf TP-LINK TECHNOLOGIES CO.,LTD.", "Kasa");
     let gw = device(&inv, "00:b5:6d:06:08:ba");
     assert_eq!(strings(&gw["ipv4"]), vec!["10.10.10.1"]);

@@ -52,11 +52,18 @@ fn name_service_devices(inv: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The name-service protocols a device spoke (other protocols vary by capture).
+fn name_protocols(d: &Value) -> Vec<String> {
+    strings(&d["protocols"]).into_iter().filter(|p| ["mdns", "dns", "llmnr", "nbns"].contains(&p.as_str())).collect()
+}
+
+/// DNS-SD services (types `_name._proto`); SSDP and UPnP add their own.
 fn services(d: &Value) -> Vec<(String, String, Value)> {
     d["services"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|s| s["type"].as_str().is_some_and(|t| t.starts_with('_')))
         .map(|s| (s["type"].as_str().unwrap().into(), s["name"].as_str().unwrap().into(), s["port"].clone()))
         .collect()
 }
@@ -115,7 +122,7 @@ fn suricata_smb2_nbns_registrations_and_positive_response() {
         assert_eq!(strings(&d["hostnames"]), [host]);
         assert!(strings(&d["ipv4"]).contains(&ip.to_string()));
         assert_eq!(d["nbns"], json!({"workgroup": "WORKGROUP"}));
-        assert_eq!(strings(&d["protocols"]), ["arp", "ipv6", "dhcp", "dns", "llmnr", "nbns"]);
+        assert_eq!(name_protocols(d), ["dns", "llmnr", "nbns"]);
     }
     // The VMware host answered a name query for SCV<20> listing 192.168.199.1 (its
     // source) and 192.168.10.1 (another interface): only the source is bound.
@@ -149,9 +156,10 @@ fn suricata_base64_5885_workgroup_from_master_browser_registration() {
     assert_eq!(inv["capture"]["malformed"], json!({}));
     let pc = device(&inv, "12:a9:86:6c:77:de");
     assert_eq!(pc["nbns"], json!({"workgroup": "WORKGROUP"}));
-    assert_eq!(strings(&pc["protocols"]), ["arp", "ipv6", "mdns", "dns", "llmnr", "nbns"]);
-    // It only asked (mDNS `_googlecast`, LLMNR `wpad`/`isatap`, NBNS `WPAD`): no name.
-    assert!(pc["hostnames"].as_array().unwrap().is_empty());
+    assert_eq!(name_protocols(pc), ["mdns", "dns", "llmnr", "nbns"]);
+    // It only asked (mDNS `_googlecast`, LLMNR `wpad`/`isatap`, NBNS `WPAD`): the name
+    // protocols give no name; its only name comes from its DHCPv6 client FQDN.
+    assert_eq!(strings(&pc["hostnames"]), ["User-PC"]);
     assert!(pc["services"].as_array().unwrap().is_empty());
 }
 

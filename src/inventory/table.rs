@@ -146,6 +146,8 @@ fn add_sorted(list: &mut Vec<u16>, v: u16, max: usize, side: &mut Side, ts: Time
 fn set_latest<T: PartialEq>(slot: &mut Option<Dated<T>>, value: T, source: Protocol, ts: Timestamp) {
     match slot {
         Some(d) if d.value == value => d.first_seen = d.first_seen.min(ts),
+        // A less authoritative source never replaces a better one (mDNS `md` vs UPnP).
+        Some(d) if d.source.model_rank() > source.model_rank() => {}
         _ => *slot = Some(Dated { value, source, first_seen: ts }),
     }
 }

@@ -111,6 +111,19 @@ impl Protocol {
         }
     }
 
+    /// How authoritative a model or firmware claim from this protocol is: a vendor
+    /// protocol's own sysinfo beats a UPnP description, which beats inventory TLVs,
+    /// which beat names and TXT hints. A claim never replaces a higher-ranked one.
+    pub fn model_rank(self) -> u8 {
+        match self {
+            Protocol::Kasa | Protocol::Tdp | Protocol::Easysmart | Protocol::Tplink5001 => 5,
+            Protocol::Upnp => 4,
+            Protocol::Lldp | Protocol::Cdp => 3,
+            Protocol::Dhcp | Protocol::Dhcpv6 => 2,
+            _ => 1,
+        }
+    }
+
     /// Bit for per-device protocol sets.
     pub fn bit(self) -> u64 {
         1 << (self as u64)
