@@ -45,9 +45,29 @@ struct Meta {
     src_mac: Option<MacAddr>,
 }
 
+/// One bit per TCP port: a cheap first test before any hashing on the per-segment path.
+#[derive(Debug)]
+struct PortSet(Box<[u64; 1024]>);
+
+impl PortSet {
+    fn new() -> PortSet {
+        PortSet(Box::new([0; 1024]))
+    }
+    fn insert(&mut self, p: u16) {
+        self.0[(p >> 6) as usize] |= 1 << (p & 63);
+    }
+    fn contains(&self, p: u16) -> bool {
+        self.0[(p >> 6) as usize] & (1 << (p & 63)) != 0
+    }
+}
+
 #[derive(Debug)]
 pub struct Tracker {
     reasm: Reassembler,
+    /// Server ports that ever had a followed stream or an announcement (never cleared: a
+    /// stale bit costs one hash lookup, a missing one would lose a stream).
+    followed_ports: PortSet,
+    announced_ports: PortSet,
     meta: FxHashMap<StreamKey, Meta>,
     endpoints: FxHashSet<(IpAddr, u16)>,
     endpoints_full: u64,
@@ -125,6 +145,8 @@ impl Tracker {
     pub fn new(limits: reassembly::Limits) -> Tracker {
         Tracker {
             reasm: Reassembler::new(limits),
+            followed_ports: PortSet::new(),
+            announced_ports: PortSet::new(),
             meta: FxHashMap::default(),
             endpoints: FxHashSet::default(),
             endpoints_full: 0,
@@ -139,6 +161,7 @@ impl Tracker {
         if let Some(ep) = endpoint_of(location) {
             if self.endpoints.len() < MAX_ENDPOINTS {
                 self.endpoints.insert(ep);
+                self.announced_ports.insert(ep.1);
             } else if !self.endpoints.contains(&ep) {
                 self.endpoints_full += 1;
             }
@@ -162,19 +185,35 @@ impl Tracker {
         owner: &Attribute<'_>,
         out: &mut Vec<Observation>,
     ) -> Outcome {
-        let (Some(src), Some(dst)) = (cx.src_ip, cx.dst_ip) else { return Ok(()) };
-        let key = StreamKey { src, src_port: seg.src_port, dst, dst_port: seg.dst_port };
-        let ends = seg.flags & (FIN | RST) != 0;
+        // The hot path: most segments leave after a bit test and a 7-byte comparison.
         let starts_http = seg.payload.starts_with(HTTP_PREFIX);
-        let followed = !self.reasm.is_empty() && self.reasm.contains(&key);
+        let port = seg.src_port;
+        if !starts_http && !self.followed_ports.contains(port) && !self.announced_ports.contains(port) {
+            return Ok(());
+        }
+        let (Some(src), Some(dst)) = (cx.src_ip, cx.dst_ip) else { return Ok(()) };
+        let key = StreamKey { src, src_port: port, dst, dst_port: seg.dst_port };
+        let ends = seg.flags & (FIN | RST) != 0;
+        let followed = self.followed_ports.contains(port) && self.reasm.contains(&key);
         if !followed {
-            let announced = !self.endpoints.is_empty() && !seg.payload.is_empty() && self.endpoints.contains(&(src, seg.src_port));
+            let announced = !seg.payload.is_empty() && self.announced_ports.contains(port) && self.endpoints.contains(&(src, port));
             if !(starts_http || announced) {
                 return Ok(());
+            }
+            // A complete head that says "not XML" needs no stream at all (web traffic).
+            if starts_http && !announced {
+                if let Ok(Some(head)) = http::parse_head(seg.payload) {
+                    let xml = head.content_type.as_deref().is_some_and(|t| t.to_ascii_lowercase().contains("xml"));
+                    let body = seg.payload[head.head_len..].iter().find(|b| !b.is_ascii_whitespace());
+                    if !xml && (head.chunked || head.content_type.is_some() || body.is_some_and(|&b| b != b'<')) {
+                        return Ok(());
+                    }
+                }
             }
             if !self.reasm.open(key, seg.seq, cx.ts) {
                 return Ok(());
             }
+            self.followed_ports.insert(port);
             self.meta.insert(key, Meta { src_mac: cx.src_mac });
         } else if starts_http {
             self.reanchor(&key, seg.seq, cx.ts);
