@@ -6,7 +6,10 @@
 //! as counted drops rather than growing memory or kernel drops.
 //!
 //! libpcap runs in its default (buffered) mode with a short timeout: immediate mode hung
-//! `pcap_next_ex` on the project's machines (libpcap's TPACKET_V2 fallback).
+//! `pcap_next_ex` on the project's machines (libpcap's TPACKET_V2 fallback). On current
+//! kernels the timeout only bounds how long a partly filled block waits; with no traffic
+//! at all `pcap_next_ex` sleeps in `poll` without limit, so the thread is woken with
+//! `pcap_breakloop` ([`Waker`]) to stop, or to refresh its counters for a snapshot.
 
 use std::fs;
 use std::net::IpAddr;
@@ -137,6 +140,15 @@ impl Wrapping {
     }
 }
 
+/// Wakes the capture thread from another thread (`pcap_breakloop`).
+pub struct Waker(pcap::BreakLoop);
+
+impl Waker {
+    pub fn wake(&self) {
+        self.0.breakloop();
+    }
+}
+
 /// The capture thread's state.
 pub struct CaptureLoop {
     pub opened: Opened,
@@ -149,6 +161,12 @@ pub struct CaptureLoop {
 }
 
 impl CaptureLoop {
+    /// A handle that wakes [`CaptureLoop::run`]: it then looks at its stop flag and
+    /// refreshes the counters.
+    pub fn waker(&mut self) -> Waker {
+        Waker(self.opened.capture.breakloop_handle())
+    }
+
     /// Runs until `stop` is set, the parser goes away, or libpcap fails (the interface
     /// went down or away). Counters are current when it returns.
     pub fn run(mut self) -> Result<(), pcap::Error> {
@@ -161,6 +179,7 @@ impl CaptureLoop {
             if self.stop.load(Ordering::Relaxed) {
                 break Ok(());
             }
+            let mut woken = false;
             match self.opened.capture.next_packet() {
                 Ok(p) => {
                     c.received.fetch_add(1, Ordering::Relaxed);
@@ -187,9 +206,11 @@ impl CaptureLoop {
                     }
                 }
                 Err(pcap::Error::TimeoutExpired) => {}
+                // pcap_breakloop (the crate maps PCAP_ERROR_BREAK to this).
+                Err(pcap::Error::NoMorePackets) => woken = true,
                 Err(e) => break Err(e),
             }
-            if last_stats.elapsed() >= STATS_EVERY {
+            if woken || last_stats.elapsed() >= STATS_EVERY {
                 last_stats = Instant::now();
                 self.read_stats(&mut kernel_drops, &mut if_drops);
                 if let Some(f) = self.filters.try_iter().last() {

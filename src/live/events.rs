@@ -5,7 +5,7 @@
 //! | `device_new` | `mac`, `mac_kind`, `vendor` |
 //! | `ip_new` | `mac`, `ip` |
 //! | `hostname_new` | `mac`, `hostname` |
-//! | `flagged` | `mac`, `watchlist`, `brand`, `confidence`, `previous` (the confidence before, or `null`), `evidence`, `risks` |
+//! | `flagged` | `mac`, `watchlist`, `brand`, `confidence`, `previous` (the confidence reported before, or `null`), `evidence`, `risks`; sent when a flag appears, its confidence rises, or a risk finding joins it |
 //! | `ip_conflict` | `ip`, `mac` (the new claimant), `previous_mac` (which still lists it) |
 //! | `limit_hit` | `limit` (first time a named limit is hit; counts are in the snapshot) |
 //! | `stopped` | `reason`, `stats` (the capture counters at exit) |
@@ -106,25 +106,46 @@ pub fn push_change(out: &mut Vec<u8>, c: &Change) {
     }
 }
 
-/// The confidence each device last had per watchlist, to report a flag when it appears
-/// or rises (not again while it stays). Entries follow the inventory: [`FlagTracker::prune`]
-/// drops devices the inventory evicted.
+/// What a device's flag on one watchlist was last reported as.
+#[derive(Debug, Eq, PartialEq)]
+struct Reported {
+    watchlist: String,
+    confidence: Confidence,
+    /// Ids of the risk findings (known-exploited models, signs of compromise).
+    risks: Vec<String>,
+}
+
+/// The flags each device last had, to report a flag when it appears, when its confidence
+/// rises, or when a new risk finding joins it (not again while it stays). Entries follow
+/// the inventory: [`FlagTracker::prune`] drops devices the inventory evicted.
 #[derive(Debug, Default)]
 pub struct FlagTracker {
-    last: FxHashMap<MacAddr, Vec<(String, Confidence)>>,
+    last: FxHashMap<MacAddr, Vec<Reported>>,
 }
 
 impl FlagTracker {
-    /// Records the device's flags; returns the ones that appeared or rose, with the
-    /// confidence before.
+    /// Records the device's flags; returns the ones that appeared, rose or gained a risk,
+    /// with the confidence reported before.
     pub fn update(&mut self, mac: MacAddr, c: &Classification) -> Vec<(usize, Option<Confidence>)> {
-        let now: Vec<(String, Confidence)> = c.flags.iter().map(|f| (f.watchlist.clone(), f.confidence)).collect();
+        let now: Vec<Reported> = c
+            .flags
+            .iter()
+            .map(|f| {
+                let mut risks: Vec<String> = c.risks.iter().filter(|r| r.watchlist == f.watchlist).map(|r| r.id.clone()).collect();
+                risks.sort_unstable();
+                Reported { watchlist: f.watchlist.clone(), confidence: f.confidence, risks }
+            })
+            .collect();
         let before = self.last.get(&mac);
         let mut risen = Vec::new();
-        for (i, (w, conf)) in now.iter().enumerate() {
-            let prev = before.and_then(|b| b.iter().find(|(bw, _)| bw == w).map(|(_, c)| *c));
-            if prev.is_none_or(|p| *conf > p) {
-                risen.push((i, prev));
+        for (i, r) in now.iter().enumerate() {
+            let prev = before.and_then(|b| b.iter().find(|p| p.watchlist == r.watchlist));
+            let news = match prev {
+                None => true,
+                Some(p) => r.confidence > p.confidence || r.risks.iter().any(|id| !p.risks.contains(id)),
+            };
+            if news {
+                risen.push((i, prev.map(|p| p.confidence)));
             }
         }
         if now.is_empty() {
@@ -190,6 +211,16 @@ mod tests {
         assert_eq!(t.update(m, &class(vec![flag("tp-link", Confidence::High)])), vec![(0, Some(Confidence::Medium))]);
         let two = class(vec![flag("tp-link", Confidence::High), flag("fcc-covered", Confidence::Medium)]);
         assert_eq!(t.update(m, &two), vec![(1, None)]);
+        let mut risky = class(vec![flag("tp-link", Confidence::High)]);
+        risky.risks.push(RiskFinding {
+            id: "quad7-xlogin-7777".into(),
+            kind: "possible-compromise",
+            title: String::new(),
+            watchlist: "tp-link".into(),
+            evidence: String::new(),
+        });
+        assert_eq!(t.update(m, &risky), vec![(0, Some(Confidence::High))], "a new risk is news");
+        assert!(t.update(m, &risky).is_empty());
         assert!(t.update(m, &class(vec![])).is_empty());
         assert!(t.is_empty(), "unflagged devices hold no entry");
         t.update(m, &class(vec![flag("tp-link", Confidence::Medium)]));

@@ -168,8 +168,9 @@ pub fn run(cfg: LiveConfig) -> Result<(), LiveError> {
     let (event_tx, event_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(EVENT_BATCHES);
     let event_tx: Option<EventSink> = events_out.as_ref().map(|_| event_tx);
     let (capture_done_tx, capture_done_rx) = oneshot::channel::<Result<(), String>>();
-    let capture_loop =
+    let mut capture_loop =
         CaptureLoop { opened, queue: frame_tx, limits: cfg.queue, counters: Arc::clone(&counters), stop: Arc::clone(&stop), filters: filter_rx };
+    let waker = capture_loop.waker();
     let iface = cfg.interface.clone();
     thread::Builder::new()
         .name("qw-capture".into())
@@ -204,6 +205,7 @@ pub fn run(cfg: LiveConfig) -> Result<(), LiveError> {
         snapshot: snapshot_path.clone(),
         control: control_tx,
         stop,
+        waker,
         counters: Arc::clone(&counters),
         interface: cfg.interface.clone(),
         mode: mode_name(&cfg.mode),
@@ -264,6 +266,7 @@ struct Supervisor {
     snapshot: Option<PathBuf>,
     control: mpsc::Sender<Control>,
     stop: Arc<AtomicBool>,
+    waker: capture::Waker,
     counters: Arc<Counters>,
     interface: String,
     mode: &'static str,
@@ -319,6 +322,8 @@ impl Supervisor {
                 _ = self.sigint.recv() => break Stop::Signal("SIGINT"),
                 r = &mut capture_done => break Stop::Capture(r.unwrap_or_else(|_| Err("the capture thread died".into()))),
                 _ = timer.tick(), if self.snapshot.is_some() => {
+                    // Fresh kernel counters even when no frame arrives.
+                    self.waker.wake();
                     let (tx, rx) = oneshot::channel();
                     if self.control.send(Control::Report(tx)).is_ok() {
                         if let Ok(s) = rx.await {
@@ -328,9 +333,10 @@ impl Supervisor {
                 }
             }
         };
-        // Stop capturing; the capture thread sees the flag within one read timeout and
-        // closes the queue; the parser drains it and returns the final report.
+        // Stop capturing: the woken capture thread sees the flag and closes the queue;
+        // the parser drains it and returns the final report.
         self.stop.store(true, Ordering::Relaxed);
+        self.waker.wake();
         let reason = match reason {
             Stop::Signal(s) => {
                 if let Ok(Err(e)) = capture_done.await {
