@@ -449,42 +449,85 @@ fn runs_unprivileged_with_file_capabilities() {
 }
 
 /// The highest replay rate with zero drops, for 60-byte ARP frames (64 on the wire, all
-/// parsed) and for a realistic mix (quietwire's own captures interleaved with IMIX-sized
-/// TCP traffic, most of which the default filter leaves in the kernel). Rerun with
+/// parsed) and for a realistic mix (the HS110 capture's discovery frames interleaved with
+/// IMIX-sized TCP traffic that the default filter leaves in the kernel), plus the CPU
+/// quietwire used at that rate. On a 2-core machine the replayer shares the CPU and runs
+/// out first, so the rates are lower bounds. Rerun with
 /// `cargo test --release --test live -- --ignored --nocapture zero_drop_rates`.
 #[test]
-#[ignore = "benchmark: takes minutes"]
+#[ignore = "benchmark: takes a minute"]
 fn zero_drop_rates() {
     require_live!();
     let dir = scratch();
     let arp = dir.path().join("arp.pcap");
-    write_arp_flood(&arp, 300_000);
+    const N: usize = 300_000;
+    write_arp_flood(&arp, N);
     let mix = dir.path().join("mix.pcap");
-    write_mix(&mix, 300_000);
-    for (name, file, args) in [
-        ("64-byte ARP, default filter", &arp, vec![]),
-        ("mix, default filter", &mix, vec![]),
-        ("mix, --all", &mix, vec!["--all"]),
+    let discovery = write_mix(&mix, N);
+    for (name, file, args, expected) in [
+        ("64-byte ARP, default filter", &arp, vec![], N as u64),
+        ("mix, default filter", &mix, vec![], discovery),
+        ("mix, --all", &mix, vec!["--all"], N as u64),
     ] {
         let (mut lo, mut hi) = (10_000u64, 1_000_000u64);
-        let mut best = None;
+        let mut best: Option<Trial> = None;
         while hi > lo + lo / 20 {
             let rate = (lo + hi) / 2;
-            let (clean, actual) = trial(file, rate, &args);
-            eprintln!("  {name}: {rate} pps requested, {actual:.0} achieved: {}", if clean { "no drops" } else { "drops" });
-            if clean {
-                best = Some(actual);
+            let t = trial(file, &["--pps", &rate.to_string(), "--preload-pcap"], &args, expected);
+            eprintln!("  {name}: {rate} pps asked, {t}");
+            if t.clean {
                 lo = rate;
+                if best.as_ref().is_none_or(|b| t.achieved > b.achieved) {
+                    best = Some(t);
+                }
             } else {
                 hi = rate;
             }
         }
-        eprintln!("{name}: highest zero-drop rate ≈ {:.0} frames/s", best.unwrap_or(0.0));
+        let top = trial(file, &["--topspeed", "--preload-pcap"], &args, expected);
+        eprintln!("  {name}: top speed, {top}");
+        match best {
+            Some(b) => eprintln!("{name}: highest zero-drop rate {b}"),
+            None => eprintln!("{name}: drops at every rate tried"),
+        }
     }
 }
 
-/// One replay at `rate`: (no frame dropped anywhere, achieved rate).
-fn trial(file: &Path, rate: u64, args: &[&str]) -> (bool, f64) {
+struct Trial {
+    clean: bool,
+    achieved: f64,
+    /// quietwire's CPU time (both threads, user and system) per frame received, in µs.
+    cpu_us_per_frame: f64,
+    received: u64,
+    expected: u64,
+    dropped: u64,
+}
+
+impl std::fmt::Display for Trial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.0} frames/s replayed, quietwire CPU {:.2} µs/frame, received {}/{}, dropped {}: {}",
+            self.achieved,
+            self.cpu_us_per_frame,
+            self.received,
+            self.expected,
+            self.dropped,
+            if self.clean { "clean" } else { "LOSS" }
+        )
+    }
+}
+
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<u64> = after.split_whitespace().map(|x| x.parse().unwrap_or(0)).collect();
+    // utime and stime are fields 14 and 15; after the ")" they are the 12th and 13th.
+    f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0)
+}
+
+/// One replay: did every frame that should pass arrive, with no drop anywhere?
+fn trial(file: &Path, replay: &[&str], args: &[&str], expected: u64) -> Trial {
     let mut ns = Netns::new();
     let dir = scratch();
     let snap = dir.path().join("snap.json");
@@ -492,8 +535,10 @@ fn trial(file: &Path, rate: u64, args: &[&str]) -> (bool, f64) {
     all.extend_from_slice(args);
     let live = Live::start(&mut ns, dir.path(), &all);
     wait_for_snapshot(&snap, &live, "a schema", |v| v["schema"] == "quietwire.inventory/1");
-    let out = ns.replay(&["--pps", &rate.to_string()], &[file.to_str().unwrap()]);
+    let c0 = cpu_ticks(live.pid);
+    let out = ns.replay(replay, &[file.to_str().unwrap()]);
     std::thread::sleep(Duration::from_millis(500));
+    let c1 = cpu_ticks(live.pid);
     live.terminate(&mut ns);
     let fin = read_json(&snap);
     let achieved = out
@@ -502,21 +547,23 @@ fn trial(file: &Path, rate: u64, args: &[&str]) -> (bool, f64) {
         .and_then(|l| l.split(',').nth(2))
         .and_then(|p| p.trim().trim_end_matches("pps").trim().parse().ok())
         .unwrap_or(0.0);
-    let sent: u64 = out
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Actual:"))
-        .and_then(|l| l.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    let expected = if args.contains(&"--all") { sent } else { fin["capture"]["packets"].as_u64().unwrap_or(0) };
-    let clean = stat(&fin, "dropped_kernel") == 0 && stat(&fin, "dropped_quietwire") == 0 && stat(&fin, "received") == expected;
-    (clean, achieved)
+    let received = stat(&fin, "received");
+    let dropped = stat(&fin, "dropped_kernel") + stat(&fin, "dropped_quietwire") + stat(&fin, "dropped_interface");
+    let ticks_per_sec = 100.0; // USER_HZ on Linux
+    Trial {
+        clean: dropped == 0 && received == expected,
+        achieved,
+        cpu_us_per_frame: (c1 - c0) as f64 / ticks_per_sec * 1e6 / received.max(1) as f64,
+        received,
+        expected,
+        dropped,
+    }
 }
 
-/// A realistic mix: per 100 frames, 5 discovery frames (DHCP/ARP/DNS from the real HS110
-/// capture) and 95 IPv4 TCP frames of IMIX sizes (7:4:1 of 60, 590 and 1514 bytes) between
-/// 256 hosts.
-fn write_mix(path: &Path, n: usize) {
+/// A realistic mix: per 20 frames, 1 discovery frame (DHCP/ARP/DNS from the real HS110
+/// capture) and 19 IPv4 TCP frames of IMIX sizes (7:4:1 of 60, 590 and 1514 bytes)
+/// between 256 hosts. Returns how many frames the default filter passes.
+fn write_mix(path: &Path, n: usize) -> u64 {
     // Discovery frames: those of the HS110 capture that the default filter passes.
     let real = fs::read(cap("real/iot-sentinel-hs110-setup-a-1.pcap")).unwrap();
     let mut discovery: Vec<Vec<u8>> = Vec::new();
@@ -557,4 +604,23 @@ fn write_mix(path: &Path, n: usize) {
         out.extend_from_slice(&f);
     }
     File::create(path).unwrap().write_all(&out).unwrap();
+    n.div_ceil(20) as u64
+}
+
+/// An address or IPv6 on the monitored interface is warned about, with the fix.
+#[test]
+fn warns_when_the_capture_interface_can_talk() {
+    require_live!();
+    let mut ns = Netns::new();
+    let dir = scratch();
+    // Inside the private namespace only: a documentation address and IPv6 on `qb`.
+    run(Command::new("ip").args(["-n", &ns.name, "addr", "add", "192.0.2.1/24", "dev", "qb"]));
+    ns.exec(&["sysctl", "-qw", "net.ipv6.conf.qb.disable_ipv6=0"]);
+    let snap = dir.path().join("snap.json");
+    let live = Live::start(&mut ns, dir.path(), &["--snapshot", snap.to_str().unwrap()]);
+    wait_for_snapshot(&snap, &live, "a schema", |v| v["schema"] == "quietwire.inventory/1");
+    assert!(live.terminate(&mut ns).success());
+    let err = live.stderr();
+    assert!(err.contains("qb has addresses (192.0.2.1") && err.contains("ip addr flush dev qb"), "{err}");
+    assert!(err.contains("IPv6 is enabled on qb") && err.contains("sysctl -w net.ipv6.conf.qb.disable_ipv6=1"), "{err}");
 }

@@ -103,6 +103,15 @@ pub fn open(o: &OpenOptions) -> Result<Opened, pcap::Error> {
     Ok(Opened { capture, link, nanos })
 }
 
+/// The packet time. `tv_usec` holds nanoseconds when the handle has nanosecond
+/// precision. (`time_t` and `suseconds_t` are 32 bits on some platforms, hence `from`.)
+#[allow(clippy::useless_conversion)]
+fn timestamp(tv: &libc::timeval, nanos: bool) -> Timestamp {
+    let frac = i64::from(tv.tv_usec);
+    let ns = if nanos { frac } else { frac.saturating_mul(1000) };
+    Timestamp(i64::from(tv.tv_sec).saturating_mul(1_000_000_000).saturating_add(ns))
+}
+
 /// A frame on its way to the parser.
 #[derive(Debug)]
 pub struct QueuedFrame {
@@ -187,10 +196,8 @@ impl CaptureLoop {
                     if c.queued_bytes.load(Ordering::Relaxed) + len > self.limits.bytes {
                         c.dropped_quietwire.fetch_add(1, Ordering::Relaxed);
                     } else {
-                        let frac = i64::from(p.header.ts.tv_usec);
-                        let ns = if nanos { frac } else { frac * 1000 };
                         let frame = QueuedFrame {
-                            ts: Timestamp(i64::from(p.header.ts.tv_sec).saturating_mul(1_000_000_000).saturating_add(ns)),
+                            ts: timestamp(&p.header.ts, nanos),
                             orig_len: p.header.len,
                             data: p.data.into(),
                         };
@@ -315,6 +322,13 @@ pub fn interface_warnings(name: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_in_either_precision() {
+        let tv = libc::timeval { tv_sec: 1_500_000_000, tv_usec: 123_456 };
+        assert_eq!(timestamp(&tv, false), Timestamp(1_500_000_000_123_456_000));
+        assert_eq!(timestamp(&tv, true), Timestamp(1_500_000_000_000_123_456));
+    }
 
     #[test]
     fn counters_survive_wrap_around() {
