@@ -79,7 +79,7 @@ impl Netns {
         for dev in ["qa", "qb"] {
             // Before the link is up, so the kernel never sends router solicitations or
             // MLD reports from it.
-            ns.exec(&["sysctl", "-qw", &format!("net.ipv6.conf.{dev}.disable_ipv6=1")]);
+            ns.set_ipv6(dev, false);
             run(Command::new("ip").args(["-n", &ns.name, "link", "set", dev, "up"]));
         }
         ns
@@ -93,6 +93,12 @@ impl Netns {
 
     fn exec(&self, args: &[&str]) -> String {
         String::from_utf8_lossy(&run(&mut self.cmd(args)).stdout).into_owned()
+    }
+
+    /// IPv6 on or off for `dev` (`/proc/sys/net` is per namespace).
+    fn set_ipv6(&self, dev: &str, on: bool) {
+        let v = if on { 0 } else { 1 };
+        self.exec(&["sh", "-c", &format!("echo {v} > /proc/sys/net/ipv6/conf/{dev}/disable_ipv6")]);
     }
 
     fn tx_packets(&self, dev: &str) -> u64 {
@@ -160,7 +166,10 @@ impl Live {
 
     /// Sends SIGTERM and waits (at most 15 s) for the exit status.
     fn terminate(&self, ns: &mut Netns) -> ExitStatus {
-        run(Command::new("kill").args(["-TERM", &self.pid.to_string()]));
+        // SAFETY: signals a child this test started and has not reaped (it is reaped below).
+        #[allow(unsafe_code)]
+        let rc = unsafe { libc::kill(self.pid as libc::pid_t, libc::SIGTERM) };
+        assert_eq!(rc, 0, "SIGTERM: {}", std::io::Error::last_os_error());
         let child = &mut ns.children[self.index];
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
@@ -615,7 +624,7 @@ fn warns_when_the_capture_interface_can_talk() {
     let dir = scratch();
     // Inside the private namespace only: a documentation address and IPv6 on `qb`.
     run(Command::new("ip").args(["-n", &ns.name, "addr", "add", "192.0.2.1/24", "dev", "qb"]));
-    ns.exec(&["sysctl", "-qw", "net.ipv6.conf.qb.disable_ipv6=0"]);
+    ns.set_ipv6("qb", true);
     let snap = dir.path().join("snap.json");
     let live = Live::start(&mut ns, dir.path(), &["--snapshot", snap.to_str().unwrap()]);
     wait_for_snapshot(&snap, &live, "a schema", |v| v["schema"] == "quietwire.inventory/1");
@@ -623,4 +632,61 @@ fn warns_when_the_capture_interface_can_talk() {
     let err = live.stderr();
     assert!(err.contains("qb has addresses (192.0.2.1") && err.contains("ip addr flush dev qb"), "{err}");
     assert!(err.contains("IPv6 is enabled on qb") && err.contains("sysctl -w net.ipv6.conf.qb.disable_ipv6=1"), "{err}");
+}
+
+/// The capture thread replaces its BPF program in place when the parser learns new
+/// endpoints (here driven directly): frames the old filter refused pass the new one.
+#[test]
+fn capture_filter_is_replaced_in_place() {
+    use quietwire::live::capture::{self, CaptureLoop, OpenOptions, QueueLimits};
+    use quietwire::live::snapshot::Counters;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::{Arc, mpsc};
+
+    require_live!();
+    let ns = Netns::new();
+    let netns_file = File::open(format!("/var/run/netns/{}", ns.name)).expect("netns handle");
+    let counters = Arc::new(Counters::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    let (frame_tx, frame_rx) = mpsc::sync_channel(1024);
+    let (filter_tx, filter_rx) = mpsc::channel::<String>();
+    let (waker_tx, waker_rx) = mpsc::channel();
+    let (c, s) = (Arc::clone(&counters), Arc::clone(&stop));
+    // A thread of its own in the namespace (setns moves only the calling thread), which
+    // opens `qb` there and runs the capture loop.
+    let capture = std::thread::spawn(move || {
+        use std::os::fd::AsRawFd;
+        // SAFETY: setns on a valid namespace descriptor, affecting this thread only.
+        #[allow(unsafe_code)]
+        let rc = unsafe { libc::setns(netns_file.as_raw_fd(), libc::CLONE_NEWNET) };
+        assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+        let options = OpenOptions { interface: "qb".into(), promiscuous: true, buffer_bytes: 4 << 20, filter: Some("arp".into()) };
+        let opened = capture::open(&options).expect("open qb");
+        let mut l = CaptureLoop { opened, queue: frame_tx, limits: QueueLimits::default(), counters: c, stop: s, filters: filter_rx };
+        waker_tx.send(l.waker()).unwrap();
+        l.run()
+    });
+    let waker = waker_rx.recv().unwrap();
+    let received = || counters.received.load(Ordering::Relaxed);
+    let settle = |n: u64| {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while received() < n && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        received()
+    };
+    let quad7 = cap("crafted/quad7.pcap");
+    ns.replay(&["--pps", "1000"], &[&quad7]);
+    assert_eq!(settle(0), 0, "`arp` passes none of the Quad7 TCP frames");
+    filter_tx.send("tcp port 7777".into()).unwrap();
+    waker.wake();
+    std::thread::sleep(Duration::from_millis(200));
+    ns.replay(&["--pps", "1000"], &[&quad7]);
+    assert_eq!(settle(3), 3, "the new program passes the three TCP 7777 frames");
+    stop.store(true, Ordering::Relaxed);
+    waker.wake();
+    capture.join().unwrap().expect("capture loop ended cleanly");
+    let ports: Vec<u16> = frame_rx.try_iter().map(|f| u16::from_be_bytes([f.data[34], f.data[35]])).collect();
+    assert_eq!(ports, vec![41000, 7777, 7777]);
 }

@@ -29,6 +29,10 @@ use crate::timestamp::Timestamp;
 /// handed over, and how often the thread looks at its stop flag.
 pub const READ_TIMEOUT_MS: i32 = 50;
 
+/// How long capture goes on after a stop signal, so that frames already in the kernel's
+/// ring (in a block not yet handed over) are still read: three read timeouts.
+pub const DRAIN: Duration = Duration::from_millis(3 * READ_TIMEOUT_MS as u64);
+
 /// Bytes captured per frame: the largest frame on any common link, jumbo included.
 pub const SNAPLEN: i32 = 65_535;
 

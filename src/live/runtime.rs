@@ -333,8 +333,14 @@ impl Supervisor {
                 }
             }
         };
-        // Stop capturing: the woken capture thread sees the flag and closes the queue;
-        // the parser drains it and returns the final report.
+        // Frames already in the kernel's ring reach quietwire when their block is handed
+        // over (at most one read timeout later): wait that long before stopping, so the
+        // frames that arrived before the signal are kept. Then the woken capture thread
+        // sees the flag and closes the queue; the parser drains it and returns the final
+        // report.
+        if matches!(reason, Stop::Signal(_)) {
+            tokio::time::sleep(capture::DRAIN).await;
+        }
         self.stop.store(true, Ordering::Relaxed);
         self.waker.wake();
         let reason = match reason {
