@@ -26,6 +26,61 @@ pub enum Command {
     Explain(ExplainArgs),
     /// The built-in IEEE vendor registry: its date, lookups, and refreshing it.
     Vendors(VendorsArgs),
+    /// Capture on a network interface (a mirror/SPAN port) and keep the inventory up to
+    /// date: snapshots, events, state across restarts. Receive-only; see docs/live.md.
+    Live(LiveArgs),
+    /// List capture devices with their addresses and link types.
+    Interfaces,
+}
+
+#[derive(Debug, Args)]
+pub struct LiveArgs {
+    /// Interface to capture on (see `quietwire interfaces`); give it no address.
+    #[arg(long, short = 'i', value_name = "IFACE")]
+    pub interface: String,
+    /// BPF filter replacing the default (which passes only the discovery protocols
+    /// quietwire reads, VLAN-tagged too, and grows with learned UPnP endpoints).
+    #[arg(long, value_name = "BPF", conflicts_with = "all")]
+    pub filter: Option<String>,
+    /// Capture every frame, so devices that send only other traffic are counted too
+    /// (costs CPU per frame; see docs/live.md for measured rates).
+    #[arg(long)]
+    pub all: bool,
+    /// Write the inventory here (the `read --format json` document plus capture.stats),
+    /// atomically, every --snapshot-every seconds and on exit. Defaults to --state.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+    /// Seconds between snapshots.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub snapshot_every: u64,
+    /// Append NDJSON events (device_new, ip_new, hostname_new, flagged, ip_conflict,
+    /// limit_hit, stopped) to FILE, or write them to standard output with `-`.
+    #[arg(long, value_name = "FILE|-")]
+    pub events: Option<String>,
+    /// Load this snapshot at start (devices and first-seen times survive restarts); a
+    /// damaged file is reported and renamed aside. Also the snapshot file unless
+    /// --snapshot is given.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Run as this user once the interface is open (default when started as root: nobody).
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+    /// Do not put the interface in promiscuous mode (a mirror port needs it, unless the
+    /// interface is already promiscuous).
+    #[arg(long)]
+    pub no_promisc: bool,
+    /// Kernel capture buffer in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = quietwire::live::capture::DEFAULT_BUFFER_MIB,
+          value_parser = clap::value_parser!(u32).range(1..=2047))]
+    pub buffer_mib: u32,
+    #[command(flatten)]
+    pub classify: ClassifyArgs,
+    /// Most devices kept; beyond it the least recently seen are evicted and counted.
+    #[arg(long, value_name = "N", default_value_t = quietwire::inventory::Limits::default().max_devices)]
+    pub max_devices: usize,
+    /// Frames queued between capture and parsing at most (tests use a tiny queue).
+    #[arg(long, value_name = "N", hide = true, default_value_t = quietwire::live::capture::QUEUE_FRAMES)]
+    pub queue_frames: usize,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod classify;
 pub mod decode;
 pub mod dispatch;
 pub mod inventory;
+pub mod live;
 pub mod mac;
 pub mod observe;
 pub mod output;

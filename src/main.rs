@@ -8,11 +8,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{ClassifyArgs, Cli, Command, ExplainArgs, ReadArgs, VendorsArgs, VendorsCommand};
+use cli::{ClassifyArgs, Cli, Command, ExplainArgs, LiveArgs, ReadArgs, VendorsArgs, VendorsCommand};
 use quietwire::analyze::{Analyzer, truncation};
 use quietwire::classify::rules::{self, Watchlist};
 use quietwire::classify::{engine, registry_import, vendor};
 use quietwire::inventory::Limits;
+use quietwire::live::{self, EventsTarget, FilterMode, LiveConfig, QueueLimits};
 use quietwire::mac::MacAddr;
 use quietwire::output::{self, atomic, explain, report};
 
@@ -36,6 +37,8 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         Command::Read(args) => read(args),
         Command::Explain(args) => explain_device(args),
         Command::Vendors(args) => vendors(args),
+        Command::Live(args) => live_capture(args),
+        Command::Interfaces => interfaces(),
     }
 }
 
@@ -159,4 +162,80 @@ fn vendors(args: VendorsArgs) -> io::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn live_capture(args: LiveArgs) -> io::Result<ExitCode> {
+    let lists = watchlists(&args.classify)?;
+    let mode = match (args.all, args.filter) {
+        (true, _) => FilterMode::All,
+        (false, Some(f)) => FilterMode::Custom(f),
+        (false, None) => FilterMode::Default,
+    };
+    let events = args.events.map(|e| if e == "-" { EventsTarget::Stdout } else { EventsTarget::File(PathBuf::from(e)) });
+    let config = LiveConfig {
+        interface: args.interface,
+        mode,
+        promiscuous: !args.no_promisc,
+        buffer_mib: args.buffer_mib,
+        snapshot: args.snapshot,
+        snapshot_every: std::time::Duration::from_secs(args.snapshot_every),
+        events,
+        state: args.state,
+        user: args.user,
+        lists,
+        min_confidence: args.classify.min_confidence,
+        limits: Limits { max_devices: args.max_devices.max(1), ..Limits::default() },
+        queue: QueueLimits { frames: args.queue_frames.max(1), ..QueueLimits::default() },
+    };
+    match live::run(config) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) => {
+            eprintln!("quietwire: {e}");
+            Ok(ExitCode::from(EXIT_ERROR))
+        }
+    }
+}
+
+fn interfaces() -> io::Result<ExitCode> {
+    let list = live::interfaces().map_err(|e| io::Error::other(format!("listing capture devices: {e}")))?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let rows: Vec<[String; 5]> = list
+        .iter()
+        .map(|i| {
+            let mut flags = Vec::new();
+            for (on, name) in [(i.up, "up"), (i.running, "running"), (i.loopback, "loopback")] {
+                if on {
+                    flags.push(name);
+                }
+            }
+            let ipv6 = match i.ipv6_enabled {
+                Some(true) => "on",
+                Some(false) => "off",
+                None => "-",
+            };
+            let addrs: Vec<String> = i.addresses.iter().map(|a| a.to_string()).collect();
+            [
+                i.name.clone(),
+                i.link.map_or_else(|| "-".to_string(), |l| l.name()),
+                if flags.is_empty() { "-".into() } else { flags.join(",") },
+                ipv6.to_string(),
+                if addrs.is_empty() { "-".into() } else { addrs.join(" ") },
+            ]
+        })
+        .collect();
+    let header = ["NAME", "LINK", "FLAGS", "IPV6", "ADDRESSES"].map(String::from);
+    let mut widths = [0usize; 4];
+    for r in std::iter::once(&header).chain(&rows) {
+        for (w, c) in widths.iter_mut().zip(r.iter()) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    for r in std::iter::once(&header).chain(&rows) {
+        writeln!(out, "{:w0$}  {:w1$}  {:w2$}  {:w3$}  {}", r[0], r[1], r[2], r[3], r[4], w0 = widths[0], w1 = widths[1], w2 = widths[2], w3 = widths[3])?;
+    }
+    if list.iter().any(|i| i.link.is_none() && !i.name.contains("bluetooth") && !i.name.contains("dbus")) && !live::sandbox::is_root() {
+        writeln!(out, "(LINK needs the privilege to capture: root, or cap_net_raw on the binary)")?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
