@@ -102,6 +102,11 @@ pub struct ReadArgs {
     /// Most devices kept; beyond it the least recently seen are evicted and counted.
     #[arg(long, value_name = "N", default_value_t = quietwire::inventory::Limits::default().max_devices)]
     pub max_devices: usize,
+    /// Files read at once (default: one per core). Each file is read in packet order and
+    /// the inventories are merged in the order given; with 1, state that spans files (a
+    /// TCP stream cut by file rotation) carries over.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -47,6 +47,29 @@ fn watchlists(args: &ClassifyArgs) -> io::Result<Vec<Watchlist>> {
     rules::load(&args.watchlists, &files).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))
 }
 
+/// Reports each file's errors and truncations on stderr; returns how many failed.
+fn report_results(files: &[PathBuf], results: &[quietwire::analyze::FileResult]) -> usize {
+    let mut failed = 0;
+    for (path, r) in files.iter().zip(results) {
+        match r {
+            Ok(summary) => {
+                if let Some((offset, detail)) = truncation(summary) {
+                    eprintln!(
+                        "quietwire: warning: {}: stopped at byte offset {offset}: {detail}; kept the {} frames before it",
+                        path.display(),
+                        summary.frames
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("quietwire: {e}");
+                failed += 1;
+            }
+        }
+    }
+    failed
+}
+
 /// Reads every file into `analyzer`, reporting errors and truncations on stderr.
 /// Returns how many files could not be read at all.
 fn read_all(analyzer: &mut Analyzer, files: &[PathBuf]) -> usize {
@@ -74,9 +97,9 @@ fn read_all(analyzer: &mut Analyzer, files: &[PathBuf]) -> usize {
 fn read(args: ReadArgs) -> io::Result<ExitCode> {
     let lists = watchlists(&args.classify)?;
     let limits = Limits { max_devices: args.max_devices.max(1), ..Limits::default() };
-    let mut analyzer = Analyzer::new(limits);
-    let failed = read_all(&mut analyzer, &args.files);
-    analyzer.finish();
+    let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let (analyzer, results) = quietwire::analyze::read_files(&args.files, limits, jobs);
+    let failed = report_results(&args.files, &results);
     let code = if failed > 0 { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS };
     if failed == args.files.len() {
         return Ok(code);
