@@ -70,28 +70,11 @@ fn report_results(files: &[PathBuf], results: &[quietwire::analyze::FileResult])
     failed
 }
 
-/// Reads every file into `analyzer`, reporting errors and truncations on stderr.
+/// Reads every file into `analyzer` in order, reporting errors and truncations on stderr.
 /// Returns how many files could not be read at all.
 fn read_all(analyzer: &mut Analyzer, files: &[PathBuf]) -> usize {
-    let mut failed = 0;
-    for path in files {
-        match analyzer.read_file(path) {
-            Ok(summary) => {
-                if let Some((offset, detail)) = truncation(&summary) {
-                    eprintln!(
-                        "quietwire: warning: {}: stopped at byte offset {offset}: {detail}; kept the {} frames before it",
-                        path.display(),
-                        summary.frames
-                    );
-                }
-            }
-            Err(e) => {
-                eprintln!("quietwire: {e}");
-                failed += 1;
-            }
-        }
-    }
-    failed
+    let results: Vec<_> = files.iter().map(|p| analyzer.read_file(p)).collect();
+    report_results(files, &results)
 }
 
 fn read(args: ReadArgs) -> io::Result<ExitCode> {
