@@ -27,11 +27,11 @@ pub fn split_frame_input(data: &[u8]) -> Option<(LinkType, &[u8])> {
     Some((LINKS[sel as usize % LINKS.len()], frame))
 }
 
-/// Whether `inner` lies inside `outer` (same allocation, in bounds). An empty slice counts
-/// as inside when it points anywhere from the start to one past the end of `outer`.
+/// Whether `inner` lies inside `outer`. An empty slice reads nothing, so it counts as
+/// inside wherever it points (`decode` hands out `&[]` for non-first fragments).
 pub fn within(outer: &[u8], inner: &[u8]) -> bool {
     let (o, i) = (outer.as_ptr() as usize, inner.as_ptr() as usize);
-    i >= o && i + inner.len() <= o + outer.len()
+    inner.is_empty() || (i >= o && i + inner.len() <= o + outer.len())
 }
 
 /// Invariants of a `decode` result for `data` decoded as `link`.
