@@ -289,6 +289,31 @@ mod tests {
     }
 
     #[test]
+    fn every_product_line_names_its_brand() {
+        // A model-style hostname on a TP-Link block: the brand comes from the product line.
+        for (name, brand) in [
+            ("EAP245", "Omada"),
+            ("TL-SG2008", "JetStream"),
+            ("HS110(EU)", "Kasa"),
+            ("KP115", "Kasa"),
+            ("Tapo_C200", "Tapo"),
+            ("P110", "Tapo"),
+            ("Deco-M5", "Deco"),
+            ("Archer_C7", "TP-Link"),
+            ("TL-WR841N", "TP-Link"),
+            ("MR70X", "Mercusys"),
+        ] {
+            let d = device("50:c7:bf:00:00:42", &[(Protocol::Dhcp, Fact::Hostname(name.into()))]);
+            assert_eq!(flag(&d).0.unwrap().brand, brand, "{name}");
+        }
+        // Brands only a model names (no hostname rule needed).
+        for (model, brand) in [("VIGI C340", "VIGI"), ("Aginet HB710", "Aginet"), ("Festa FS308G", "Festa"), ("Neffos C5", "Neffos")] {
+            let d = device("50:c7:bf:00:00:43", &[(Protocol::Upnp, Fact::Model(model.into()))]);
+            assert_eq!(flag(&d).0.unwrap().brand, brand, "{model}");
+        }
+    }
+
+    #[test]
     fn affiliates_are_hints() {
         let (f, h) = flag(&device("00:4b:f3:00:00:01", &[]));
         if let Some(h) = h {
