@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::path::Path;
 
-use crate::capture::{self, CaptureError, Frame, LinkType, ReadOutcome, ReadSummary};
+use crate::capture::{self, Access, CaptureError, Frame, LinkType, ReadOutcome, ReadSummary};
 use crate::decode::{self, Network};
 use crate::dispatch;
 use crate::inventory::{Inventory, Limits};
@@ -59,6 +59,8 @@ pub struct Analyzer {
     scratch: Vec<Observation>,
     watch: Option<MacAddr>,
     watched: Vec<Observation>,
+    /// How [`Analyzer::read_file`] reads files.
+    pub access: Access,
 }
 
 impl Analyzer {
@@ -70,6 +72,7 @@ impl Analyzer {
             scratch: Vec::new(),
             watch: None,
             watched: Vec::new(),
+            access: Access::default(),
         }
     }
 
@@ -125,9 +128,11 @@ impl Analyzer {
         }
         // UPnP descriptions need state across frames: the stream tracker, fed the SSDP
         // LOCATIONs just seen and every TCP segment (most cost one comparison).
-        for o in &self.scratch {
-            if let (Protocol::Ssdp, Fact::Attr("location", AttrValue::Text(url))) = (o.protocol, &o.fact) {
-                self.upnp.announce(url);
+        if !self.scratch.is_empty() {
+            for o in &self.scratch {
+                if let (Protocol::Ssdp, Fact::Attr("location", AttrValue::Text(url))) = (o.protocol, &o.fact) {
+                    self.upnp.announce(url);
+                }
             }
         }
         let inv = &self.inventory;
@@ -145,6 +150,9 @@ impl Analyzer {
     }
 
     fn drain_scratch(&mut self) {
+        if self.scratch.is_empty() {
+            return;
+        }
         for o in self.scratch.drain(..) {
             self.inventory.apply(&o);
             if self.watch == Some(o.mac) && self.watched.len() < MAX_WATCHED_OBSERVATIONS {
@@ -175,7 +183,7 @@ impl Analyzer {
     /// Reads one capture file into the inventory. A truncated or corrupt tail is not an
     /// error: what was read is kept and the summary says where reading stopped.
     pub fn read_file(&mut self, path: &Path) -> Result<ReadSummary, CaptureError> {
-        let summary = capture::read_path(path, &mut |f| self.frame(f))?;
+        let summary = capture::read_path_with(path, self.access, &mut |f| self.frame(f))?;
         if summary.bad_blocks > 0 {
             *self.stats.malformed.entry("pcapng_block").or_default() += summary.bad_blocks;
         }
@@ -243,9 +251,10 @@ pub type FileResult = Result<ReadSummary, CaptureError>;
 /// the result does not depend on which file finishes first. State that spans files (a
 /// TCP stream cut by file rotation) is then lost at the boundary; `jobs` = 1 reads them
 /// as one continuous input.
-pub fn read_files(paths: &[std::path::PathBuf], limits: Limits, jobs: usize) -> (Analyzer, Vec<FileResult>) {
+pub fn read_files(paths: &[std::path::PathBuf], limits: Limits, jobs: usize, access: Access) -> (Analyzer, Vec<FileResult>) {
     if jobs <= 1 || paths.len() <= 1 {
         let mut a = Analyzer::new(limits);
+        a.access = access;
         let results = paths.iter().map(|p| a.read_file(p)).collect();
         a.finish();
         return (a, results);
@@ -263,6 +272,7 @@ pub fn read_files(paths: &[std::path::PathBuf], limits: Limits, jobs: usize) -> 
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
                     let mut a = Analyzer::new(limits);
+                    a.access = access;
                     let r = a.read_file(path);
                     a.finish();
                     if let Ok(mut d) = done.lock() {
@@ -311,9 +321,9 @@ mod tests {
             "crafted/upnp-out-of-order.pcap",
             "derived/hs110-sll2.pcap",
         ]);
-        let (serial, rs) = read_files(&files, Limits::default(), 1);
+        let (serial, rs) = read_files(&files, Limits::default(), 1, Access::Pipe);
         for jobs in [2, 3, 8] {
-            let (par, rp) = read_files(&files, Limits::default(), jobs);
+            let (par, rp) = read_files(&files, Limits::default(), jobs, if jobs == 2 { Access::Stream } else { Access::Pipe });
             assert_eq!(format!("{:?}", serial.inventory.devices()), format!("{:?}", par.inventory.devices()), "jobs {jobs}");
             assert_eq!(par.stats.packets, serial.stats.packets);
             assert_eq!(par.stats.sources.iter().map(|s| &s.path).collect::<Vec<_>>(), serial.stats.sources.iter().map(|s| &s.path).collect::<Vec<_>>());

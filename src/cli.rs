@@ -107,6 +107,10 @@ pub struct ReadArgs {
     /// TCP stream cut by file rotation) carries over.
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Read each file on the thread that analyses it, instead of on a reader thread of
+    /// its own (slower; for machines with a single core).
+    #[arg(long)]
+    pub no_reader_thread: bool,
 }
 
 #[derive(Debug, Args)]

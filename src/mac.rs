@@ -6,8 +6,17 @@ use std::str::FromStr;
 use serde::{Serialize, Serializer};
 
 /// A 48-bit IEEE 802 MAC address.
-#[derive(Copy, Clone, Eq, PartialEq, Hash, Ord, PartialOrd, Default)]
+#[derive(Copy, Clone, Eq, PartialEq, Ord, PartialOrd, Default)]
 pub struct MacAddr(pub [u8; 6]);
+
+/// One 64-bit word per address: the device table hashes a MAC for every frame, and the
+/// derived impl (a length prefix, then the bytes) costs several times more.
+impl std::hash::Hash for MacAddr {
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.to_u64());
+    }
+}
 
 /// Whether an address was assigned by the IEEE (global) or set locally
 /// (randomised phone addresses, virtual and mesh interfaces).
@@ -55,8 +64,10 @@ impl MacAddr {
     }
 
     /// The address as the low 48 bits of an integer.
+    #[inline]
     pub fn to_u64(&self) -> u64 {
-        self.0.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64)
+        let a = self.0;
+        u64::from_be_bytes([0, 0, a[0], a[1], a[2], a[3], a[4], a[5]])
     }
 }
 

@@ -10,6 +10,7 @@ use clap::Parser;
 
 use cli::{ClassifyArgs, Cli, Command, ExplainArgs, LiveArgs, ReadArgs, VendorsArgs, VendorsCommand};
 use quietwire::analyze::{Analyzer, truncation};
+use quietwire::capture::Access;
 use quietwire::classify::rules::{self, Watchlist};
 use quietwire::classify::{engine, registry_import, vendor};
 use quietwire::inventory::Limits;
@@ -81,7 +82,7 @@ fn read(args: ReadArgs) -> io::Result<ExitCode> {
     let lists = watchlists(&args.classify)?;
     let limits = Limits { max_devices: args.max_devices.max(1), ..Limits::default() };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let (analyzer, results) = quietwire::analyze::read_files(&args.files, limits, jobs);
+    let (analyzer, results) = quietwire::analyze::read_files(&args.files, limits, jobs, if args.no_reader_thread { Access::Stream } else { Access::Pipe });
     let failed = report_results(&args.files, &results);
     let code = if failed > 0 { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS };
     if failed == args.files.len() {

@@ -1,11 +1,13 @@
 //! pcap and pcapng files.
 //!
-//! The reader pulls the file through one reusable buffer, so a file that another program
-//! is still writing or truncating cannot fault the process (a memory map of a shrinking
-//! file raises SIGBUS), pipes work, and memory stays bounded by the largest record
-//! ([`MAX_RECORD_BYTES`]). Record boundaries are computed here from the headers, so a
-//! record that claims more bytes than the file holds is reported as a truncation at an
-//! exact offset instead of an allocation. pcapng blocks are decoded with `pcap-parser`.
+//! Input is pulled through a window of unread bytes ([`Input`]): a reader thread's
+//! buffers for regular files ([`Access::Pipe`], the default, see [`super::pipe`]), one
+//! reusable buffer for pipes and [`Access::Stream`], or a slice already in memory. Memory
+//! stays bounded by the largest record ([`MAX_RECORD_BYTES`]), and a file that another
+//! program truncates while it is read simply ends early (a memory map would fault).
+//! Record boundaries are computed here from the headers, so a record that claims more
+//! bytes than the file holds is reported as a truncation at an exact offset instead of
+//! an allocation. pcapng blocks are decoded with `pcap-parser`.
 
 use std::fs::File;
 use std::io::{self, Read};
@@ -69,13 +71,33 @@ pub struct ReadSummary {
     pub bad_timestamps: u64,
 }
 
+/// How a file is read.
+#[derive(Copy, Clone, Debug, Default, Eq, PartialEq)]
+pub enum Access {
+    /// Regular files are read by a second thread into a few buffers while this one
+    /// parses (see [`super::pipe`]); pipes and devices are read as by [`Access::Stream`].
+    #[default]
+    Pipe,
+    /// Read through one bounded buffer on the calling thread.
+    Stream,
+}
+
 /// Opens `path` and feeds every frame to `sink`, in file order.
 pub fn read_path(path: &Path, sink: &mut dyn FnMut(&Frame<'_>)) -> Result<ReadSummary, CaptureError> {
+    read_path_with(path, Access::default(), sink)
+}
+
+/// [`read_path`] with a choice of [`Access`].
+pub fn read_path_with(path: &Path, access: Access, sink: &mut dyn FnMut(&Frame<'_>)) -> Result<ReadSummary, CaptureError> {
     let io_err = |source| CaptureError::Io { path: path.to_path_buf(), source };
     if path.is_dir() {
         return Err(CaptureError::IsDirectory { path: path.to_path_buf() });
     }
     let file = File::open(path).map_err(io_err)?;
+    if access == Access::Pipe && file.metadata().is_ok_and(|m| m.file_type().is_file()) {
+        let mut input = super::pipe::Piped::new(file).map_err(io_err)?;
+        return read_input(path, &mut input, sink);
+    }
     read_capture(path, file, sink)
 }
 
@@ -85,7 +107,15 @@ pub fn read_capture<R: Read>(
     reader: R,
     sink: &mut dyn FnMut(&Frame<'_>),
 ) -> Result<ReadSummary, CaptureError> {
-    let mut buf = Buffer::new(reader);
+    read_input(name, &mut Buffer::new(reader), sink)
+}
+
+/// Reads a capture held in memory; `name` is used in errors only.
+pub fn read_bytes(name: &Path, data: &[u8], sink: &mut dyn FnMut(&Frame<'_>)) -> Result<ReadSummary, CaptureError> {
+    read_input(name, &mut Window { data, pos: 0 }, sink)
+}
+
+fn read_input<I: Input>(name: &Path, buf: &mut I, sink: &mut dyn FnMut(&Frame<'_>)) -> Result<ReadSummary, CaptureError> {
     let io_err = |source| CaptureError::Io { path: name.to_path_buf(), source };
     buf.fill_to(24).map_err(io_err)?;
     let head = buf.available();
@@ -98,7 +128,7 @@ pub fn read_capture<R: Read>(
     let le = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
     let be = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
     if le == PCAPNG_SHB {
-        return read_pcapng(&mut buf, sink).map_err(io_err);
+        return read_pcapng(buf, sink).map_err(io_err);
     }
     let (big_endian, magic) = match (le, be) {
         (PCAP_MAGIC_US | PCAP_MAGIC_NS | PCAP_MAGIC_MODIFIED, _) => (false, le),
@@ -116,7 +146,7 @@ pub fn read_capture<R: Read>(
         };
         return Ok(summary);
     }
-    read_pcap(&mut buf, big_endian, magic, sink).map_err(io_err)
+    read_pcap(buf, big_endian, magic, sink).map_err(io_err)
 }
 
 fn not_a_capture(name: &Path, head: &[u8]) -> CaptureError {
@@ -135,9 +165,65 @@ struct Buffer<R> {
     eof: bool,
 }
 
+/// What the pcap and pcapng loops read from: a window of unread bytes that can be asked
+/// to hold at least `n` bytes. Generic, so the mapped path costs no copy or dynamic call.
+trait Input {
+    /// Makes at least `n` unread bytes available unless the input ends first.
+    fn fill_to(&mut self, n: usize) -> io::Result<()>;
+    fn available(&self) -> &[u8];
+    fn consume(&mut self, n: usize);
+    /// File offset of the first unread byte.
+    fn offset(&self) -> u64;
+}
+
+/// Unread bytes of a file held in memory.
+struct Window<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl Input for Window<'_> {
+    fn fill_to(&mut self, _n: usize) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn available(&self) -> &[u8] {
+        self.data.get(self.pos..).unwrap_or_default()
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.data.len());
+    }
+
+    fn offset(&self) -> u64 {
+        self.pos as u64
+    }
+}
+
+impl Input for super::pipe::Piped {
+    fn fill_to(&mut self, n: usize) -> io::Result<()> {
+        super::pipe::Piped::fill_to(self, n)
+    }
+    fn available(&self) -> &[u8] {
+        super::pipe::Piped::available(self)
+    }
+    fn consume(&mut self, n: usize) {
+        super::pipe::Piped::consume(self, n)
+    }
+    fn offset(&self) -> u64 {
+        super::pipe::Piped::offset(self)
+    }
+}
+
 impl<R: Read> Buffer<R> {
     fn new(reader: R) -> Self {
         Buffer { reader, data: vec![0; CHUNK_BYTES], start: 0, end: 0, offset: 0, eof: false }
+    }
+}
+
+impl<R: Read> Input for Buffer<R> {
+    fn offset(&self) -> u64 {
+        self.offset
     }
 
     fn available(&self) -> &[u8] {
@@ -186,8 +272,8 @@ fn truncated(offset: u64, detail: String) -> ReadOutcome {
     ReadOutcome::Truncated { offset, detail }
 }
 
-fn read_pcap<R: Read>(
-    buf: &mut Buffer<R>,
+fn read_pcap<I: Input>(
+    buf: &mut I,
     big_endian: bool,
     magic: u32,
     sink: &mut dyn FnMut(&Frame<'_>),
@@ -213,7 +299,7 @@ fn read_pcap<R: Read>(
             break;
         }
         if avail < rec_hdr {
-            summary.outcome = truncated(buf.offset, format!("file ends inside a record header ({avail} of {rec_hdr} bytes)"));
+            summary.outcome = truncated(buf.offset(), format!("file ends inside a record header ({avail} of {rec_hdr} bytes)"));
             break;
         }
         let h = buf.available();
@@ -222,14 +308,14 @@ fn read_pcap<R: Read>(
         let caplen = rd32(h, 8, big_endian) as usize;
         let orig_len = rd32(h, 12, big_endian);
         if caplen > MAX_RECORD_BYTES {
-            summary.outcome = truncated(buf.offset, format!("record claims {caplen} bytes (limit {MAX_RECORD_BYTES}): corrupt file"));
+            summary.outcome = truncated(buf.offset(), format!("record claims {caplen} bytes (limit {MAX_RECORD_BYTES}): corrupt file"));
             break;
         }
         let total = rec_hdr + caplen;
         buf.fill_to(total)?;
         let have = buf.available().len();
         if have < total {
-            summary.outcome = truncated(buf.offset, format!("file ends inside a record ({} of {caplen} bytes)", have - rec_hdr));
+            summary.outcome = truncated(buf.offset(), format!("file ends inside a record ({} of {caplen} bytes)", have - rec_hdr));
             break;
         }
         let nanos_part = if nanos { frac as i64 } else { frac as i64 * 1000 };
@@ -261,7 +347,7 @@ fn pcapng_ts(iface: &Interface, high: u32, low: u32) -> Option<Timestamp> {
     iface.offset_secs.checked_mul(1_000_000_000)?.checked_add(nanos).map(Timestamp)
 }
 
-fn read_pcapng<R: Read>(buf: &mut Buffer<R>, sink: &mut dyn FnMut(&Frame<'_>)) -> io::Result<ReadSummary> {
+fn read_pcapng<I: Input>(buf: &mut I, sink: &mut dyn FnMut(&Frame<'_>)) -> io::Result<ReadSummary> {
     let mut summary = ReadSummary {
         format: FileFormat::PcapNg,
         frames: 0,
@@ -280,7 +366,7 @@ fn read_pcapng<R: Read>(buf: &mut Buffer<R>, sink: &mut dyn FnMut(&Frame<'_>)) -
             break;
         }
         if avail < 12 {
-            summary.outcome = truncated(buf.offset, format!("file ends inside a block header ({avail} bytes)"));
+            summary.outcome = truncated(buf.offset(), format!("file ends inside a block header ({avail} bytes)"));
             break;
         }
         let h = buf.available();
@@ -291,7 +377,7 @@ fn read_pcapng<R: Read>(buf: &mut Buffer<R>, sink: &mut dyn FnMut(&Frame<'_>)) -
                 PCAPNG_BOM => big_endian = false,
                 bom if bom.swap_bytes() == PCAPNG_BOM => big_endian = true,
                 _ => {
-                    summary.outcome = truncated(buf.offset, "section header with an invalid byte-order magic".into());
+                    summary.outcome = truncated(buf.offset(), "section header with an invalid byte-order magic".into());
                     break;
                 }
             }
@@ -299,13 +385,13 @@ fn read_pcapng<R: Read>(buf: &mut Buffer<R>, sink: &mut dyn FnMut(&Frame<'_>)) -
         }
         let len = rd32(h, 4, big_endian) as usize;
         if len < 12 || len % 4 != 0 || len > MAX_RECORD_BYTES {
-            summary.outcome = truncated(buf.offset, format!("block of invalid length {len}: corrupt file"));
+            summary.outcome = truncated(buf.offset(), format!("block of invalid length {len}: corrupt file"));
             break;
         }
         buf.fill_to(len)?;
         let have = buf.available().len();
         if have < len {
-            summary.outcome = truncated(buf.offset, format!("file ends inside a block ({have} of {len} bytes)"));
+            summary.outcome = truncated(buf.offset(), format!("file ends inside a block ({have} of {len} bytes)"));
             break;
         }
         let block = &buf.available()[..len];
@@ -550,5 +636,89 @@ mod tests {
         let (s, frames) = collect(&f).unwrap();
         assert_eq!(frames.len(), 1);
         assert!(matches!(s.outcome, ReadOutcome::Truncated { offset, .. } if offset == good));
+    }
+
+    /// Reads `bytes` as a file on disk, every way quietwire can.
+    type Way = (String, Result<(ReadSummary, Frames), String>);
+
+    fn collect_every_way(bytes: &[u8]) -> Vec<Way> {
+        let dir = std::env::temp_dir().join(format!("quietwire-file-{}-{:?}", std::process::id(), std::thread::current().id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.pcap");
+        std::fs::write(&path, bytes).unwrap();
+        let mut out = Vec::new();
+        for access in [Access::Pipe, Access::Stream] {
+            let mut frames = Vec::new();
+            let r = read_path_with(&path, access, &mut |f| frames.push((f.ts, f.link, f.data.to_vec())));
+            out.push((format!("{access:?}"), r.map(|s| (s, frames)).map_err(|e| e.to_string().replace(&*path.to_string_lossy(), "PATH"))));
+        }
+        let mut frames = Vec::new();
+        let r = read_bytes(Path::new("PATH"), bytes, &mut |f| frames.push((f.ts, f.link, f.data.to_vec())));
+        out.push(("bytes".into(), r.map(|s| (s, frames)).map_err(|e| e.to_string())));
+        std::fs::remove_dir_all(&dir).unwrap();
+        out
+    }
+
+    fn assert_same_every_way(bytes: &[u8]) -> (ReadSummary, Frames) {
+        let all = collect_every_way(bytes);
+        let (first, rest) = all.split_first().unwrap();
+        for (how, r) in rest {
+            assert_eq!(format!("{:?}", first.1), format!("{r:?}"), "{} and {how} differ", first.0);
+        }
+        first.1.clone().unwrap()
+    }
+
+    /// Records of every size around the reader thread's chunk and head room, so records
+    /// straddle chunk boundaries at every offset class, plus records larger than the head
+    /// room and than a whole chunk.
+    #[test]
+    fn reader_thread_reads_what_a_plain_read_reads() {
+        use crate::capture::pipe::{PIPE_CHUNK, PIPE_HEAD};
+        let mut f = pcap_header(PCAP_MAGIC_US, 1, false);
+        let mut sizes: Vec<usize> = (0..3000).map(|i| 14 + (i * 7919) % 1500).collect();
+        sizes.extend([PIPE_HEAD - 1, PIPE_HEAD + 1, PIPE_CHUNK + 17, 3 * PIPE_CHUNK, 60, 61]);
+        sizes.extend((0..500).map(|i| 60 + i));
+        for (i, n) in sizes.iter().enumerate() {
+            let data: Vec<u8> = (0..*n).map(|k| (k as u8) ^ (i as u8)).collect();
+            f.extend(record(i as u32, 0, &data, false));
+        }
+        let (s, frames) = assert_same_every_way(&f);
+        assert_eq!(s.outcome, ReadOutcome::Complete);
+        assert_eq!(frames.len(), sizes.len());
+        for (i, ((_, _, data), n)) in frames.iter().zip(&sizes).enumerate() {
+            assert_eq!(data.len(), *n, "record {i}");
+            assert_eq!(data.last().copied(), Some(((n - 1) as u8) ^ (i as u8)), "record {i}");
+        }
+        // Cut anywhere: the same frames and the same truncation offset every way.
+        for cut in [f.len() - 1, f.len() - 5_000, f.len() / 2, PIPE_CHUNK + 3, PIPE_CHUNK, 40] {
+            let (s, frames) = assert_same_every_way(&f[..cut]);
+            assert!(matches!(s.outcome, ReadOutcome::Truncated { .. }), "cut {cut}");
+            assert!(frames.len() < sizes.len());
+        }
+    }
+
+    /// A corrupt record early in a large file stops the read at once; the reader thread,
+    /// still holding unread chunks, is stopped and joined rather than left behind.
+    #[test]
+    fn reader_thread_stops_when_parsing_stops() {
+        let mut f = pcap_header(PCAP_MAGIC_US, 1, false);
+        f.extend(record(1, 0, &[1; 60], false));
+        let mut bad = record(2, 0, &[2; 60], false);
+        bad[8..12].copy_from_slice(&u32::MAX.to_le_bytes());
+        f.extend(bad);
+        f.extend(std::iter::repeat_n(0u8, 8 << 20));
+        let (s, frames) = assert_same_every_way(&f);
+        assert_eq!(frames.len(), 1);
+        assert!(matches!(s.outcome, ReadOutcome::Truncated { offset: 100, .. }), "{:?}", s.outcome);
+        let pcapng = {
+            let mut g = shb();
+            g.extend(idb(1, None));
+            for i in 0..20_000u64 {
+                g.extend(epb(0, i, &[i as u8; 100]));
+            }
+            g
+        };
+        let (s, frames) = assert_same_every_way(&pcapng);
+        assert_eq!((s.outcome, frames.len()), (ReadOutcome::Complete, 20_000));
     }
 }

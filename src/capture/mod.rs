@@ -6,6 +6,8 @@
 
 mod file;
 mod frame;
+pub(crate) mod pipe;
 
-pub use file::{CaptureError, FileFormat, ReadOutcome, ReadSummary, read_capture, read_path};
+pub use file::{Access, CaptureError, FileFormat, ReadOutcome, ReadSummary, read_bytes, read_capture, read_path, read_path_with};
+pub use pipe::{PIPE_CHUNK, PIPE_CHUNKS, PIPE_HEAD};
 pub use frame::{Frame, LinkType};
