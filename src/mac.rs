@@ -71,14 +71,24 @@ impl MacAddr {
     }
 }
 
+impl MacAddr {
+    /// `aa:bb:cc:dd:ee:ff` without allocating (outputs write one per device and fact).
+    pub fn format<'a>(&self, buf: &'a mut [u8; 17]) -> &'a str {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for (i, b) in self.0.iter().enumerate() {
+            buf[i * 3] = HEX[(b >> 4) as usize];
+            buf[i * 3 + 1] = HEX[(b & 15) as usize];
+            if i < 5 {
+                buf[i * 3 + 2] = b':';
+            }
+        }
+        std::str::from_utf8(buf).unwrap_or("")
+    }
+}
+
 impl fmt::Display for MacAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let a = self.0;
-        write!(
-            f,
-            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-            a[0], a[1], a[2], a[3], a[4], a[5]
-        )
+        f.pad(self.format(&mut [0; 17]))
     }
 }
 
@@ -111,7 +121,7 @@ impl FromStr for MacAddr {
 
 impl Serialize for MacAddr {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(self.format(&mut [0; 17]))
     }
 }
 

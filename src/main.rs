@@ -92,9 +92,8 @@ fn read(args: ReadArgs) -> io::Result<ExitCode> {
     let report = report::build(&analyzer.inventory, &analyzer.stats, &lists, filter);
     match &args.output {
         Some(path) => {
-            let mut buf = Vec::new();
-            output::render(&report, args.format, &mut buf)?;
-            atomic::write_file(path, &buf).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            atomic::write_with(path, |w| output::render(&report, args.format, w))
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
         }
         None => {
             let stdout = io::stdout();

@@ -30,11 +30,17 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
             out.write_all(b"\n")
         }
         Format::Ndjson => {
+            // Serialised straight from the report: a `json!` value would copy each device.
+            #[derive(serde::Serialize)]
+            struct Line<'a, T> {
+                r#type: &'static str,
+                data: &'a T,
+            }
             for d in &report.devices {
-                serde_json::to_writer(&mut *out, &serde_json::json!({"type": "device", "data": d}))?;
+                serde_json::to_writer(&mut *out, &Line { r#type: "device", data: d })?;
                 out.write_all(b"\n")?;
             }
-            serde_json::to_writer(&mut *out, &serde_json::json!({"type": "capture", "data": report.capture}))?;
+            serde_json::to_writer(&mut *out, &Line { r#type: "capture", data: &report.capture })?;
             out.write_all(b"\n")
         }
         Format::Csv => csv::write(report, out),
