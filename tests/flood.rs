@@ -48,6 +48,8 @@ fn million_mac_arp_flood_stays_bounded() {
     let pcap = dir.path().join("flood.pcap");
     std::fs::File::create(&pcap).unwrap().write_all(&arp_flood(FRAMES)).unwrap();
     let out = dir.path().join("flood.json");
+    // Reaped by `wait4` below, which also gives this child's own peak memory.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(env!("CARGO_BIN_EXE_quietwire"))
         .args(["read", "-f", "json", "-o"])
         .arg(&out)
