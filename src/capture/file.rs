@@ -31,6 +31,10 @@ const PCAP_MAGIC_NS: u32 = 0xa1b2_3c4d;
 const PCAP_MAGIC_MODIFIED: u32 = 0xa1b2_cd34;
 const PCAPNG_SHB: u32 = 0x0a0d_0d0a;
 const PCAPNG_BOM: u32 = 0x1a2b_3c4d;
+/// Enhanced Packet Block: type, length, interface, time high/low, captured and original
+/// length (28 bytes), data padded to 4, trailing length (4).
+const PCAPNG_EPB: u32 = 6;
+const EPB_MIN_LEN: usize = 32;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaptureError {
@@ -395,6 +399,30 @@ fn read_pcapng<I: Input>(buf: &mut I, sink: &mut dyn FnMut(&Frame<'_>)) -> io::R
             break;
         }
         let block = &buf.available()[..len];
+        // Enhanced Packet Blocks are nearly every block: read their fixed fields here
+        // (pcap-parser would also decode their options, which quietwire does not use).
+        if rd32(block, 0, big_endian) == PCAPNG_EPB && len >= EPB_MIN_LEN {
+            let caplen = rd32(block, 20, big_endian) as usize;
+            if caplen <= len - EPB_MIN_LEN {
+                match ifaces.get(rd32(block, 8, big_endian) as usize) {
+                    Some(iface) => {
+                        let data = &block[28..28 + caplen];
+                        let ts = pcapng_ts(iface, rd32(block, 12, big_endian), rd32(block, 16, big_endian));
+                        if ts.is_none() {
+                            summary.bad_timestamps += 1;
+                        }
+                        last_ts = ts.unwrap_or(last_ts);
+                        let orig_len = rd32(block, 24, big_endian);
+                        sink(&Frame { ts: last_ts, ts_known: ts.is_some(), link: iface.link, data, orig_len });
+                        summary.frames += 1;
+                        summary.bytes += caplen as u64;
+                    }
+                    None => summary.bad_blocks += 1,
+                }
+                buf.consume(len);
+                continue;
+            }
+        }
         let parsed = if big_endian { parse_block_be(block) } else { parse_block_le(block) };
         match parsed {
             Ok((_, Block::SectionHeader(_))) => {}
@@ -720,5 +748,51 @@ mod tests {
         };
         let (s, frames) = assert_same_every_way(&pcapng);
         assert_eq!((s.outcome, frames.len()), (ReadOutcome::Complete, 20_000));
+    }
+
+    /// A big-endian section (as written on SPARC or PowerPC): blocks, lengths and times
+    /// in network order; the EPB fast path must read them the same way pcap-parser does.
+    #[test]
+    fn big_endian_pcapng() {
+        fn block(kind: u32, body: &[u8]) -> Vec<u8> {
+            let len = (12 + body.len().div_ceil(4) * 4) as u32;
+            let mut b = kind.to_be_bytes().to_vec();
+            b.extend(len.to_be_bytes());
+            b.extend(body);
+            b.resize(len as usize - 4, 0);
+            b.extend(len.to_be_bytes());
+            b
+        }
+        let mut shb = PCAPNG_BOM.to_be_bytes().to_vec();
+        shb.extend([0, 1, 0, 0]);
+        shb.extend(u64::MAX.to_be_bytes());
+        let mut f = block(PCAPNG_SHB, &shb);
+        f.extend(block(1, &[0, 1, 0, 0, 0, 0, 0xff, 0xff]));
+        for (i, data) in [&[7u8; 14][..], &[8u8; 61][..]].iter().enumerate() {
+            let ts: u64 = 1_500_000_000_000_000 + i as u64;
+            let mut body = 0u32.to_be_bytes().to_vec();
+            body.extend(((ts >> 32) as u32).to_be_bytes());
+            body.extend((ts as u32).to_be_bytes());
+            body.extend((data.len() as u32).to_be_bytes());
+            body.extend((data.len() as u32 + 100).to_be_bytes());
+            body.extend(*data);
+            f.extend(block(PCAPNG_EPB, &body));
+        }
+        let (s, frames) = assert_same_every_way(&f);
+        assert_eq!(s.outcome, ReadOutcome::Complete);
+        assert_eq!(frames, vec![
+            (Timestamp(1_500_000_000_000_000_000), LinkType::Ethernet, vec![7; 14]),
+            (Timestamp(1_500_000_000_000_001_000), LinkType::Ethernet, vec![8; 61]),
+        ]);
+        // pcap-parser (the path every other block takes) reads the same fields.
+        let last = &f[f.len() - 96..];
+        match parse_block_be(last) {
+            Ok((_, Block::EnhancedPacket(e))) => {
+                assert_eq!((e.if_id, e.caplen, e.origlen), (0, 61, 161));
+                assert_eq!(((e.ts_high as u64) << 32) | e.ts_low as u64, 1_500_000_000_000_001);
+                assert_eq!(&e.data[..61], &[8u8; 61][..]);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
