@@ -243,6 +243,37 @@ impl CaptureStats {
     }
 }
 
+/// Most files taken from one directory given as input.
+pub const MAX_DIRECTORY_FILES: usize = 100_000;
+
+/// The inputs with every directory replaced by the files in it (not hidden, not in
+/// subdirectories), in name order: tcpdump's rotated files (`-C`/`-G`) sort in the order
+/// they were written when named with a counter or time stamp. Other paths are kept as
+/// given, so a missing file is still reported by the reader.
+pub fn expand_inputs(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(p).map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", p.display())))? {
+            let entry = entry?;
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if !hidden && entry.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()) && entry.path().is_file() {
+                files.push(entry.path());
+                if files.len() > MAX_DIRECTORY_FILES {
+                    return Err(std::io::Error::other(format!("{}: more than {MAX_DIRECTORY_FILES} files", p.display())));
+                }
+            }
+        }
+        files.sort();
+        out.extend(files);
+    }
+    Ok(out)
+}
+
 /// One input's outcome in [`read_files`].
 pub type FileResult = Result<ReadSummary, CaptureError>;
 
@@ -330,5 +361,22 @@ mod tests {
             assert_eq!(rp.len(), rs.len());
             assert!(rp[2].is_err());
         }
+    }
+
+    #[test]
+    fn directories_expand_to_their_files_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.pcap", "a.pcap1", ".hidden", "c.pcap"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/d.pcap"), b"x").unwrap();
+        let given = vec![Path::new("first.pcap").to_path_buf(), dir.path().to_path_buf()];
+        let names: Vec<String> = expand_inputs(&given)
+            .unwrap()
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap_or(p).display().to_string())
+            .collect();
+        assert_eq!(names, ["first.pcap", "a.pcap1", "b.pcap", "c.pcap"]);
     }
 }

@@ -85,7 +85,8 @@ pub struct LiveArgs {
 
 #[derive(Debug, Args)]
 pub struct ReadArgs {
-    /// Capture files (pcap or pcapng, whatever their extension), read in the order given.
+    /// Capture files (pcap or pcapng, whatever their extension), read in the order given;
+    /// a directory stands for the files in it, in name order.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Output format.

@@ -82,10 +82,15 @@ fn read(args: ReadArgs) -> io::Result<ExitCode> {
     let lists = watchlists(&args.classify)?;
     let limits = Limits { max_devices: args.max_devices.max(1), ..Limits::default() };
     let jobs = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let (analyzer, results) = quietwire::analyze::read_files(&args.files, limits, jobs, if args.no_reader_thread { Access::Stream } else { Access::Pipe });
-    let failed = report_results(&args.files, &results);
+    let files = quietwire::analyze::expand_inputs(&args.files)?;
+    if files.is_empty() {
+        eprintln!("quietwire: no capture files in {}", args.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    let (analyzer, results) = quietwire::analyze::read_files(&files, limits, jobs, if args.no_reader_thread { Access::Stream } else { Access::Pipe });
+    let failed = report_results(&files, &results);
     let code = if failed > 0 { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS };
-    if failed == args.files.len() {
+    if failed == files.len() {
         return Ok(code);
     }
     let filter = report::Filter { min_confidence: args.classify.min_confidence, flagged_only: args.flagged };
@@ -110,9 +115,10 @@ fn explain_device(args: ExplainArgs) -> io::Result<ExitCode> {
     let lists = watchlists(&args.classify)?;
     let mut analyzer = Analyzer::new(Limits::default());
     analyzer.watch(mac);
-    let failed = read_all(&mut analyzer, &args.files);
+    let files = quietwire::analyze::expand_inputs(&args.files)?;
+    let failed = read_all(&mut analyzer, &files);
     analyzer.finish();
-    if failed == args.files.len() {
+    if failed == files.len() {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
     let stdout = io::stdout();
