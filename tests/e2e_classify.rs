@@ -985,6 +985,9 @@ const CORPUS_FLAGGED: &[(&str, &str, &str, &str)] = &[
     ("zeek/testing/btest/Traces/udp-broadcast.pcap", "e8:de:27:ff:c0:78", "TP-Link", "high"),
 ];
 
+/// One flag seen in the corpus: file, MAC, brand, confidence, how many risks.
+type Flagged = (String, String, String, String, usize);
+
 /// Over every capture of the real corpus (one run per file, as each is its own network):
 /// the flagged devices are exactly the expected TP-Link ones, and no device anywhere holds
 /// a TP-Link hint, so no other vendor's device carries TP-Link evidence.
@@ -999,7 +1002,7 @@ fn real_corpus_flags_exactly_the_tplink_devices() {
     }
     files.sort();
     let rel = |p: &Path| p.strip_prefix(&root).unwrap().display().to_string();
-    let results: Vec<Vec<(String, String, String, String, usize)>> = std::thread::scope(|s| {
+    let results: Vec<Vec<Flagged>> = std::thread::scope(|s| {
         let chunks: Vec<&[PathBuf]> = files.chunks(files.len().div_ceil(2)).collect();
         let handles: Vec<_> = chunks
             .into_iter()
