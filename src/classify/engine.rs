@@ -2,15 +2,22 @@
 //!
 //! - Evidence comes from the IEEE registration of the MAC (`vendor` entries of the list)
 //!   and from rules over the device's facts.
-//! - Confidence is the strongest evidence; two or more independent sources at medium
-//!   raise it to high.
-//! - Another vendor's registration of a globally administered MAC is a conflict: it caps
-//!   the result at medium when the strongest evidence is high, at low otherwise, and is
-//!   shown in the evidence.
+//! - Confidence is the strongest evidence; two independent medium signals raise it to
+//!   high. Independent means another rule *and* another source: a DHCP name and an SSDP
+//!   SERVER, a locally administered TP-Link block and a name. The same rule told twice
+//!   (names by DHCP and by mDNS) or two fields of one message (a UPnP description's
+//!   modelName and friendlyName) are one signal.
+//! - Another vendor's registration of a globally administered MAC is a conflict. It caps
+//!   the result by the strongest single piece of evidence: at medium when that is high,
+//!   at low otherwise (several weak or medium hints on someone else's hardware stay
+//!   hints), and it is shown in the evidence.
 //! - A device is flagged at `min` confidence or above (medium by default); weaker
 //!   watchlist evidence stays visible as a hint.
+//! - Risks: a known-exploited entry matches the models the device is identified as (its
+//!   reported model, and any model a piece of evidence names through a `model` capture)
+//!   and, when a hardware version is known, only the affected versions.
 
-use super::rules::{Field, RiskMatch, Rule, Watchlist};
+use super::rules::{Affected, Field, RiskMatch, Rule, Watchlist, hardware_version};
 use super::vendor::{self, Assignment};
 use super::{Confidence, Evidence, Flag, RiskFinding};
 use crate::inventory::Device;
@@ -58,7 +65,18 @@ fn role_name(r: Role) -> String {
     serde_json::to_value(r).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
 }
 
-fn rule_evidence(d: &Device, rule: &Rule, vendor: Option<&Assignment>, out: &mut Vec<(Evidence, Option<String>)>) {
+/// One piece of evidence with what it implies beyond its confidence.
+#[derive(Clone, Debug)]
+struct Found {
+    ev: Evidence,
+    /// The brand the rule or registry entry names.
+    brand: Option<String>,
+    /// A model the matched value names (`model` capture), with its hardware version.
+    model: Option<String>,
+    hw: Option<String>,
+}
+
+fn rule_evidence(d: &Device, rule: &Rule, vendor: Option<&Assignment>, out: &mut Vec<Found>) {
     let mut n = 0;
     for (value, source, first_seen) in candidates(d, &rule.field, vendor) {
         if n >= MAX_EVIDENCE_PER_RULE {
@@ -67,9 +85,9 @@ fn rule_evidence(d: &Device, rule: &Rule, vendor: Option<&Assignment>, out: &mut
         if !rule.from.is_empty() && !source.is_some_and(|s| rule.from.contains(&s)) {
             continue;
         }
-        if !rule.pattern.is_match(&value) {
-            continue;
-        }
+        let Some(caps) = rule.pattern.captures(&value) else { continue };
+        let capture = |name: &str| caps.name(name).map(|m| m.as_str().trim().to_string()).filter(|s| !s.is_empty());
+        let (model, hw) = (capture("model"), capture("hw"));
         n += 1;
         let field = rule.field.name();
         let source = source.map_or("device", |s| s.name()).to_string();
@@ -83,7 +101,7 @@ fn rule_evidence(d: &Device, rule: &Rule, vendor: Option<&Assignment>, out: &mut
             first_seen,
             conflict: false,
         };
-        out.push((ev, rule.brand.clone()));
+        out.push(Found { ev, brand: rule.brand.clone(), model, hw });
     }
 }
 
@@ -91,9 +109,15 @@ fn brand_line(w: &Watchlist, value: &str) -> Option<String> {
     w.brand_lines.iter().find(|(re, _)| re.is_match(value.trim())).map(|(_, b)| b.clone())
 }
 
-/// Evaluates one watchlist on one device; `None` when nothing matched.
-pub fn evaluate(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Option<Flag> {
-    let mut found: Vec<(Evidence, Option<String>)> = Vec::new();
+/// What the evidence says the device is, beyond the flag: for risks.
+#[derive(Clone, Debug, Default)]
+struct Identity {
+    /// (model, where it was read, hardware version named with it).
+    models: Vec<(String, String, Option<String>)>,
+}
+
+fn evaluate_full(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Option<(Flag, Identity)> {
+    let mut found: Vec<Found> = Vec::new();
     let mut conflict: Option<Evidence> = None;
     let registry_evidence = |a: &Assignment, confidence, note: &str| Evidence {
         source: "oui".into(),
@@ -107,7 +131,7 @@ pub fn evaluate(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Optio
     };
     match vendor {
         Some(a) => match w.vendors.iter().find(|v| v.pattern.is_match(a.organization)) {
-            Some(v) => found.push((registry_evidence(a, v.confidence, ""), Some(v.brand.clone()))),
+            Some(v) => found.push(Found { ev: registry_evidence(a, v.confidence, ""), brand: Some(v.brand.clone()), model: None, hw: None }),
             None => conflict = Some(Evidence { conflict: true, ..registry_evidence(a, Confidence::High, ": another vendor's block") }),
         },
         None if d.mac.is_local() => {
@@ -118,7 +142,8 @@ pub fn evaluate(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Optio
                 if let Some(v) = w.vendors.iter().find(|v| v.pattern.is_match(a.organization)) {
                     let c = v.confidence.lower();
                     let note = ", with the locally administered bit set";
-                    found.push((Evidence { field: "vendor_local".into(), ..registry_evidence(&a, c, note) }, Some(v.brand.clone())));
+                    let ev = Evidence { field: "vendor_local".into(), ..registry_evidence(&a, c, note) };
+                    found.push(Found { ev, brand: Some(v.brand.clone()), model: None, hw: None });
                 }
             }
         }
@@ -130,40 +155,95 @@ pub fn evaluate(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Optio
     if found.is_empty() {
         return None;
     }
-    let strongest = found.iter().map(|(e, _)| e.confidence).max().unwrap_or(Confidence::Low);
+    let strongest = found.iter().map(|f| f.ev.confidence).max().unwrap_or(Confidence::Low);
     let mut confidence = strongest;
     if strongest == Confidence::Medium {
-        let mut sources: Vec<&str> = found.iter().filter(|(e, _)| e.confidence >= Confidence::Medium).map(|(e, _)| e.source.as_str()).collect();
-        sources.sort_unstable();
-        sources.dedup();
-        if sources.len() >= 2 {
+        let medium: Vec<&Evidence> = found.iter().map(|f| &f.ev).filter(|e| e.confidence == Confidence::Medium).collect();
+        let independent = medium.iter().enumerate().any(|(i, a)| medium[i + 1..].iter().any(|b| a.rule != b.rule && a.source != b.source));
+        if independent {
             confidence = Confidence::High;
         }
     }
     if conflict.is_some() {
-        confidence = if confidence == Confidence::High { Confidence::Medium } else { Confidence::Low };
+        confidence = confidence.min(if strongest == Confidence::High { Confidence::Medium } else { Confidence::Low });
     }
-    // Brand: the most confident evidence naming a specific product line wins; else the
-    // registry's brand; else the list's own.
-    let mut brands: Vec<(Confidence, bool, String)> = Vec::new();
-    for (e, b) in &found {
-        let specific = b.clone().filter(|b| *b != w.brand).or_else(|| brand_line(w, &e.value).filter(|b| *b != w.brand));
-        match specific {
-            Some(b) => brands.push((e.confidence, true, b)),
-            None => brands.push((e.confidence, false, b.clone().unwrap_or_else(|| w.brand.clone()))),
-        }
-    }
+    let brand = brand_of(d, w, &found);
+    let mut identity = Identity::default();
     if let Some(m) = &d.model {
-        if let Some(b) = brand_line(w, &m.value).filter(|b| *b != w.brand) {
-            brands.push((Confidence::Low, true, b));
+        identity.models.push((m.value.clone(), format!("model reported by {}", m.source.name()), None));
+    }
+    for f in &found {
+        if let Some(m) = &f.model {
+            if !identity.models.iter().any(|(x, _, h)| x == m && *h == f.hw) {
+                identity.models.push((m.clone(), format!("{} {:?}", f.ev.field, f.ev.value), f.hw.clone()));
+            }
         }
     }
-    brands.sort_by_key(|b| std::cmp::Reverse((b.1, b.0)));
-    let brand = brands.first().map(|b| b.2.clone()).unwrap_or_else(|| w.brand.clone());
-    let mut evidence: Vec<Evidence> = found.into_iter().map(|(e, _)| e).collect();
+    let mut evidence: Vec<Evidence> = found.into_iter().map(|f| f.ev).collect();
     evidence.sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.first_seen.cmp(&b.first_seen)));
     evidence.extend(conflict);
-    Some(Flag { watchlist: w.name.clone(), brand, confidence, evidence })
+    Some((Flag { watchlist: w.name.clone(), brand, confidence, evidence }, identity))
+}
+
+/// The brand: the most specific one the evidence names. A brand named by the rule or the
+/// registry entry itself (Kasa for the Kasa protocol, Mercury for a Mercury block) is
+/// preferred to one inferred from a model name's product line, then the more confident
+/// evidence wins; a brand equal to the list's own (TP-Link) is the fallback.
+fn brand_of(d: &Device, w: &Watchlist, found: &[Found]) -> String {
+    // (specific, named outright, confidence, brand)
+    let mut brands: Vec<(bool, bool, Confidence, String)> = Vec::new();
+    for f in found {
+        if let Some(b) = f.brand.clone().filter(|b| *b != w.brand) {
+            brands.push((true, true, f.ev.confidence, b));
+        } else if let Some(b) = brand_line(w, &f.ev.value).filter(|b| *b != w.brand) {
+            brands.push((true, false, f.ev.confidence, b));
+        } else if let Some(b) = f.model.as_deref().and_then(|m| brand_line(w, m)).filter(|b| *b != w.brand) {
+            brands.push((true, false, f.ev.confidence, b));
+        }
+    }
+    if let Some(b) = d.model.as_ref().and_then(|m| brand_line(w, &m.value)).filter(|b| *b != w.brand) {
+        brands.push((true, false, Confidence::Low, b));
+    }
+    brands.sort_by_key(|b| std::cmp::Reverse((b.0, b.1, b.2)));
+    brands.into_iter().next().map_or_else(|| w.brand.clone(), |b| b.3)
+}
+
+/// Evaluates one watchlist on one device; `None` when nothing matched.
+pub fn evaluate(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Option<Flag> {
+    evaluate_full(d, w, vendor).map(|(f, _)| f)
+}
+
+/// The device's hardware version from the list's hardware fields, with its source.
+fn known_hardware(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Option<(String, String)> {
+    w.hardware_fields.iter().find_map(|f| {
+        candidates(d, f, vendor).into_iter().find_map(|(v, _, _)| hardware_version(&v).map(|h| (h, format!("{} {v:?}", f.name()))))
+    })
+}
+
+/// The first affected model the identity matches, as a sentence for the evidence. A
+/// hardware version named with the model (the same SSDP SERVER) is preferred to one read
+/// elsewhere on the device; a known version must be among the affected ones.
+fn known_exploited(affected: &[Affected], identity: &Identity, device_hw: Option<&(String, String)>) -> Option<String> {
+    for (model, from, named_hw) in &identity.models {
+        let named = named_hw.as_deref().and_then(hardware_version);
+        for a in affected.iter().filter(|a| a.model.is_match(model.trim())) {
+            if a.hardware.is_empty() {
+                return Some(format!("model {model:?} ({from})"));
+            }
+            match (&named, device_hw) {
+                (Some(h), _) if a.hardware.contains(h) => return Some(format!("model {model:?}, hardware version {h} ({from})")),
+                (None, Some((h, src))) if a.hardware.contains(h) => {
+                    return Some(format!("model {model:?} ({from}), hardware version {h} ({src})"));
+                }
+                (None, None) => {
+                    let versions: Vec<String> = a.hardware.iter().map(|h| format!("V{h}")).collect();
+                    return Some(format!("model {model:?} ({from}), hardware version unknown (affected: {})", versions.join(", ")));
+                }
+                _ => {}
+            }
+        }
+    }
+    None
 }
 
 /// Classifies a device against every active watchlist.
@@ -171,14 +251,12 @@ pub fn classify(d: &Device, lists: &[Watchlist], min: Confidence) -> Classificat
     let vendor = vendor::lookup(d.mac);
     let mut c = Classification { vendor, ..Default::default() };
     for w in lists {
-        let Some(flag) = evaluate(d, w, vendor.as_ref()) else { continue };
+        let Some((flag, identity)) = evaluate_full(d, w, vendor.as_ref()) else { continue };
         if flag.confidence >= min {
+            let device_hw = known_hardware(d, w, vendor.as_ref());
             for r in &w.risks {
                 let (kind, hit) = match &r.matches {
-                    RiskMatch::Model(re) => {
-                        let hit = d.model.as_ref().filter(|m| re.is_match(m.value.trim()));
-                        ("known-exploited", hit.map(|m| format!("model {:?} (from {})", m.value, m.source.name())))
-                    }
+                    RiskMatch::Models(affected) => ("known-exploited", known_exploited(affected, &identity, device_hw.as_ref())),
                     RiskMatch::Indicator { field, pattern } => {
                         let hit = candidates(d, field, vendor.as_ref()).into_iter().find(|(v, _, _)| pattern.is_match(v));
                         ("possible-compromise", hit.map(|(v, _, t)| format!("{} {v:?} (first seen {t})", field.name())))
@@ -311,6 +389,100 @@ mod tests {
             let d = device("50:c7:bf:00:00:43", &[(Protocol::Upnp, Fact::Model(model.into()))]);
             assert_eq!(flag(&d).0.unwrap().brand, brand, "{model}");
         }
+    }
+
+    fn risk_ids(d: &Device) -> Vec<String> {
+        classify(d, &tplink(), Confidence::Medium).risks.into_iter().map(|r| r.id).collect()
+    }
+
+    fn server(v: &str) -> (Protocol, Fact) {
+        (Protocol::Ssdp, Fact::Attr("server", AttrValue::Text(v.into())))
+    }
+
+    #[test]
+    fn conflict_caps_by_the_strongest_single_hint() {
+        // Two medium rules on an Espressif block: would be high alone, stays a low hint.
+        let esp = device("24:0a:c4:00:00:05", &[(Protocol::Dhcp, Fact::Hostname("HS103".into())), (Protocol::Mdns, Fact::Model("HS103".into()))]);
+        let (f, h) = flag(&esp);
+        assert!(f.is_none());
+        let h = h.unwrap();
+        assert_eq!(h.confidence, Confidence::Low);
+        let rules: Vec<_> = h.evidence.iter().map(|e| (e.rule.as_str(), e.conflict)).collect();
+        assert_eq!(rules, vec![("hostname-model", false), ("model-name", false), ("vendor", true)]);
+        // The same two on a random MAC: independent signals, high.
+        let lan = device("02:c1:ee:00:00:05", &[(Protocol::Dhcp, Fact::Hostname("HS103".into())), (Protocol::Mdns, Fact::Model("HS103".into()))]);
+        assert_eq!(flag(&lan).0.unwrap().confidence, Confidence::High);
+        // One rule matching two names is one signal.
+        let deco = device("02:c1:ee:00:00:21", &[(Protocol::Dhcp, Fact::Hostname("Deco-M5".into())), (Protocol::Mdns, Fact::Hostname("Deco-M5-Living".into()))]);
+        let f = flag(&deco).0.unwrap();
+        assert_eq!((f.confidence, f.evidence.len()), (Confidence::Medium, 2));
+        // Two fields of one UPnP description are one signal.
+        let upnp = device(
+            "02:c1:ee:00:00:32",
+            &[(Protocol::Upnp, Fact::Model("Archer C7".into())), (Protocol::Upnp, Fact::Attr("friendly_name", AttrValue::Text("Archer C7".into())))],
+        );
+        let f = flag(&upnp).0.unwrap();
+        assert_eq!((f.confidence, f.evidence.len()), (Confidence::Medium, 2));
+    }
+
+    #[test]
+    fn model_boundaries() {
+        for name in ["HS2011", "KP1150", "EAP2450", "C2000x", "P1100"] {
+            let d = device("02:c1:ee:00:00:30", &[(Protocol::Dhcp, Fact::Hostname(name.into()))]);
+            assert_eq!(flag(&d), (None, None), "{name}");
+        }
+        for (name, brand) in [("HS110(EU)", "Kasa"), ("KP125M", "Kasa"), ("L530E", "Tapo"), ("C520WS", "Tapo"), ("EAP245", "Omada")] {
+            let d = device("02:c1:ee:00:00:31", &[(Protocol::Dhcp, Fact::Hostname(name.into()))]);
+            let f = flag(&d).0.unwrap_or_else(|| panic!("{name}"));
+            assert_eq!((f.confidence, f.brand.as_str()), (Confidence::Medium, brand), "{name}");
+        }
+    }
+
+    #[test]
+    fn registry_brand_beats_a_product_line_guess() {
+        // A Mercury block announcing MW325R (a name Mercusys also uses): Mercury.
+        let d = device("00:4b:f3:00:00:16", &[(Protocol::Tplink5001, Fact::Model("MW325R".into()))]);
+        let f = flag(&d).0.unwrap();
+        assert_eq!((f.confidence, f.brand.as_str()), (Confidence::High, "Mercury"));
+        // Mercury alone is a low hint.
+        let (f, h) = flag(&device("00:4b:f3:00:00:14", &[]));
+        assert!(f.is_none());
+        assert_eq!(h.unwrap().brand, "Mercury");
+    }
+
+    #[test]
+    fn known_exploited_models_follow_hardware_versions() {
+        // SSDP SERVER of the ipos stack names model and hardware version.
+        let wr841n_v9 = device("02:c1:ee:00:00:09", &[server("ipos/7.0 UPnP/1.0 TL-WR841N/9.0")]);
+        assert_eq!(risk_ids(&wr841n_v9), vec!["CVE-2025-9377", "CVE-2023-50224", "CVE-2015-3035"]);
+        let wr841n_v8 = device("02:c1:ee:00:00:09", &[server("ipos/7.0 UPnP/1.0 TL-WR841N/8.0")]);
+        assert_eq!(risk_ids(&wr841n_v8), vec!["CVE-2023-33538", "CVE-2023-50224"]);
+        // Two models in one SERVER: the first names the device.
+        let wr940n = device("02:c1:ee:00:00:09", &[server("ipos/7.0 UPnP/1.0 TL-WR940N/TL-WR941ND/4.0")]);
+        assert_eq!(risk_ids(&wr940n), vec!["CVE-2023-33538"]);
+        // A model without a hardware version: every entry for it, saying so.
+        let c7 = device("50:c7:bf:00:00:06", &[(Protocol::Dhcp, Fact::Hostname("Archer_C7".into()))]);
+        let c = classify(&c7, &tplink(), Confidence::Medium);
+        let r: Vec<_> = c.risks.iter().map(|r| (r.id.as_str(), r.evidence.as_str())).collect();
+        assert_eq!(
+            r,
+            vec![
+                ("CVE-2025-9377", "model \"Archer_C7\" (hostname \"Archer_C7\"), hardware version unknown (affected: V2)"),
+                ("CVE-2015-3035", "model \"Archer_C7\" (hostname \"Archer_C7\"), hardware version unknown (affected: V2)"),
+            ]
+        );
+        // A reported model with the hardware version of another field.
+        let ax = |hw: &str| {
+            device(
+                "50:c7:bf:00:00:16",
+                &[(Protocol::Upnp, Fact::Model("Archer C7".into())), (Protocol::Upnp, Fact::Attr("model_number", AttrValue::Text(hw.into())))],
+            )
+        };
+        assert_eq!(risk_ids(&ax("2.0")), vec!["CVE-2025-9377", "CVE-2015-3035"]);
+        assert_eq!(risk_ids(&ax("5.0")), Vec::<String>::new());
+        // A hint (below the threshold) carries no risks.
+        let pi = device("b8:27:eb:00:00:02", &[(Protocol::Dhcp, Fact::Hostname("TL-WR841N".into()))]);
+        assert!(classify(&pi, &tplink(), Confidence::Medium).risks.is_empty());
     }
 
     #[test]

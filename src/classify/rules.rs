@@ -10,6 +10,10 @@ use serde::Deserialize;
 use super::Confidence;
 use crate::observe::Protocol;
 
+/// Named groups a rule's pattern may use: the model and hardware version the matched
+/// value names (`ipos/7.0 UPnP/1.0 (?P<model>TL-WR841N)/(?P<hw>9.0)`), for risks.
+pub const CAPTURES: [&str; 2] = ["model", "hw"];
+
 /// The watchlists compiled in: (name, TOML text).
 pub const BUILT_IN: [(&str, &str); 2] = [
     ("tp-link", include_str!("rules/tp-link.toml")),
@@ -42,6 +46,9 @@ struct FileSpec {
     brand_line: Vec<BrandLineSpec>,
     #[serde(default)]
     risk: Vec<RiskSpec>,
+    /// Device fields that carry a hardware version (`kasa.hw_ver` …), most trusted first.
+    #[serde(default)]
+    hardware_fields: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,11 +82,23 @@ struct BrandLineSpec {
 struct RiskSpec {
     id: String,
     title: String,
-    /// A known-exploited model: matched on the device's identified model.
+    /// A known-exploited model, every hardware version: matched on the device's
+    /// identified model.
     model: Option<String>,
+    /// Known-exploited models, each with the hardware versions affected.
+    affects: Option<Vec<AffectsSpec>>,
     /// A sign of compromise: a device field (as in rules) and a pattern.
     field: Option<String>,
     pattern: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AffectsSpec {
+    model: String,
+    /// Affected hardware versions (`"2"`, `"V1.2"` …); absent or empty: all of them.
+    #[serde(default)]
+    hardware: Vec<String>,
 }
 
 /// What a rule looks at on a device.
@@ -152,10 +171,36 @@ pub struct Rule {
     pub from: Vec<Protocol>,
 }
 
+/// A model a known-exploited vulnerability affects, and on which hardware versions.
+#[derive(Clone, Debug)]
+pub struct Affected {
+    pub model: Regex,
+    /// Normalised hardware versions ([`hardware_version`]); empty: every version.
+    pub hardware: Vec<String>,
+}
+
 #[derive(Clone, Debug)]
 pub enum RiskMatch {
-    Model(Regex),
+    Models(Vec<Affected>),
     Indicator { field: Field, pattern: Regex },
+}
+
+/// A hardware version as TP-Link writes it in different places (`2.0`, `V2`, `v1.20`,
+/// `TL-SG108E 3.0`), reduced to one form: the last word, without a leading `v`, with
+/// trailing zeros of the minor part dropped (`2`, `1.2`, `3`). `None` when the text
+/// holds no version number.
+pub fn hardware_version(text: &str) -> Option<String> {
+    let word = text.split_whitespace().last()?;
+    let word = word.strip_prefix(['v', 'V']).unwrap_or(word);
+    let (major, minor) = word.split_once('.').unwrap_or((word, ""));
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(major) || !(minor.is_empty() || digits(minor)) {
+        return None;
+    }
+    let major = major.trim_start_matches('0');
+    let major = if major.is_empty() { "0" } else { major };
+    let minor = minor.trim_end_matches('0');
+    Some(if minor.is_empty() { major.to_string() } else { format!("{major}.{minor}") })
 }
 
 #[derive(Clone, Debug)]
@@ -175,6 +220,8 @@ pub struct Watchlist {
     pub rules: Vec<Rule>,
     pub brand_lines: Vec<(Regex, String)>,
     pub risks: Vec<Risk>,
+    /// Where a hardware version may be read, most trusted first.
+    pub hardware_fields: Vec<Field>,
 }
 
 fn regex(origin: &str, rule: &str, pattern: &str) -> Result<Regex, RulesError> {
@@ -205,7 +252,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Watchlist, RulesError> {
         if rules.iter().any(|x| x.id == r.id) {
             return Err(bad(&r.id, "duplicate rule id".into()));
         }
-        rules.push(Rule { pattern: regex(origin, &r.id, &r.pattern)?, id: r.id, field, confidence: r.confidence, brand: r.brand, from });
+        let pattern = regex(origin, &r.id, &r.pattern)?;
+        if let Some(name) = pattern.capture_names().flatten().find(|n| !CAPTURES.contains(n)) {
+            return Err(bad(&r.id, format!("unknown capture group {name:?} (a rule may name `model` and `hw`)")));
+        }
+        rules.push(Rule { pattern, id: r.id, field, confidence: r.confidence, brand: r.brand, from });
     }
     let vendors = spec
         .vendor
@@ -219,15 +270,33 @@ pub fn parse(text: &str, origin: &str) -> Result<Watchlist, RulesError> {
         .collect::<Result<_, RulesError>>()?;
     let mut risks = Vec::new();
     for r in spec.risk {
-        let matches = match (&r.model, &r.field, &r.pattern) {
-            (Some(m), None, None) => RiskMatch::Model(regex(origin, &r.id, m)?),
-            (None, Some(f), Some(p)) => RiskMatch::Indicator {
+        if risks.iter().any(|x: &Risk| x.id == r.id) {
+            return Err(bad(&r.id, "duplicate risk id".into()));
+        }
+        let matches = match (&r.model, r.affects, &r.field, &r.pattern) {
+            (Some(m), None, None, None) => RiskMatch::Models(vec![Affected { model: regex(origin, &r.id, m)?, hardware: Vec::new() }]),
+            (None, Some(list), None, None) if !list.is_empty() => {
+                let mut affected = Vec::new();
+                for a in list {
+                    let mut hardware = Vec::new();
+                    for h in &a.hardware {
+                        hardware.push(hardware_version(h).ok_or_else(|| bad(&r.id, format!("{h:?} is not a hardware version (like \"2\", \"V1.2\")")))?);
+                    }
+                    affected.push(Affected { model: regex(origin, &r.id, &a.model)?, hardware });
+                }
+                RiskMatch::Models(affected)
+            }
+            (None, None, Some(f), Some(p)) => RiskMatch::Indicator {
                 field: Field::parse(f).ok_or_else(|| bad(&r.id, format!("unknown field {f:?}")))?,
                 pattern: regex(origin, &r.id, p)?,
             },
-            _ => return Err(bad(&r.id, "a risk needs either `model`, or `field` and `pattern`".into())),
+            _ => return Err(bad(&r.id, "a risk needs exactly one of `model`, `affects` (non-empty), or `field` and `pattern`".into())),
         };
         risks.push(Risk { id: r.id, title: r.title, matches });
+    }
+    let mut hardware_fields = Vec::new();
+    for f in &spec.hardware_fields {
+        hardware_fields.push(Field::parse(f).ok_or_else(|| bad("hardware_fields", format!("unknown field {f:?}")))?);
     }
     Ok(Watchlist {
         title: spec.title.unwrap_or_else(|| spec.name.clone()),
@@ -237,6 +306,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Watchlist, RulesError> {
         rules,
         brand_lines,
         risks,
+        hardware_fields,
     })
 }
 
@@ -262,6 +332,10 @@ impl Watchlist {
                 None => self.risks.push(r),
             }
         }
+        let mut h = other.hardware_fields;
+        h.retain(|f| !self.hardware_fields.contains(f));
+        h.append(&mut self.hardware_fields);
+        self.hardware_fields = h;
     }
 }
 
@@ -297,7 +371,7 @@ mod tests {
             assert!(!w.vendors.is_empty() && !w.rules.is_empty() && !w.brand_lines.is_empty());
         }
         let tp = parse(BUILT_IN[0].1, "t").unwrap();
-        assert_eq!(tp.risks.len(), 10);
+        assert_eq!(tp.risks.len(), 11);
     }
 
     #[test]
@@ -314,7 +388,40 @@ mod tests {
         assert!(e.to_string().contains("unknown field"), "{e}");
         assert!(matches!(load(&["nope".into()], &[]), Err(RulesError::UnknownWatchlist(_))));
         let e = parse("name = 'x'\n[[risk]]\nid='k'\ntitle='t'\nmodel='a'\nfield='hostname'\n", "f.toml").unwrap_err();
-        assert!(e.to_string().contains("either"), "{e}");
+        assert!(e.to_string().contains("exactly one of"), "{e}");
+    }
+
+    #[test]
+    fn hardware_versions_normalise() {
+        for (text, want) in [
+            ("2.0", Some("2")),
+            ("V2", Some("2")),
+            ("v1.20", Some("1.2")),
+            ("1.2", Some("1.2")),
+            ("10.0", Some("10")),
+            ("TL-SG108E 3.0", Some("3")),
+            ("0.0", Some("0")),
+            ("", None),
+            ("2.x", None),
+            ("Rev A", None),
+            ("12345.0", None),
+        ] {
+            assert_eq!(hardware_version(text).as_deref(), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn risk_and_capture_errors_name_the_rule() {
+        let e = parse("name='x'\n[[risk]]\nid='k'\ntitle='t'\naffects=[{model='a', hardware=['two']}]\n", "f.toml").unwrap_err();
+        assert!(e.to_string().contains("\"two\" is not a hardware version") && e.to_string().contains("\"k\""), "{e}");
+        let e = parse("name='x'\n[[risk]]\nid='k'\ntitle='t'\naffects=[]\n", "f.toml").unwrap_err();
+        assert!(e.to_string().contains("exactly one of"), "{e}");
+        let e = parse("name='x'\n[[risk]]\nid='k'\ntitle='t'\nmodel='a'\n[[risk]]\nid='k'\ntitle='u'\nmodel='b'\n", "f.toml").unwrap_err();
+        assert!(e.to_string().contains("duplicate risk id"), "{e}");
+        let e = parse("name='x'\n[[rule]]\nid='r'\nfield='hostname'\npattern='(?P<modle>a)'\nconfidence='low'\n", "f.toml").unwrap_err();
+        assert!(e.to_string().contains("unknown capture group \"modle\""), "{e}");
+        let e = parse("name='x'\nhardware_fields=['kasa']\n", "f.toml").unwrap_err();
+        assert!(e.to_string().contains("hardware_fields"), "{e}");
     }
 
     #[test]
