@@ -31,6 +31,29 @@ pub enum Command {
     Live(LiveArgs),
     /// List capture devices with their addresses and link types.
     Interfaces,
+    /// Print a completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write every page into a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for. bash: save as
+    /// /usr/share/bash-completion/completions/quietwire (or source it from ~/.bashrc).
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`quietwire man read` prints quietwire-read(1));
+    /// none prints quietwire(1). View it with `quietwire man | man -l -`.
+    #[arg(value_name = "SUBCOMMAND", conflicts_with = "dir")]
+    pub subcommand: Vec<String>,
+    /// Write quietwire.1 and one page per subcommand (quietwire-read.1, …) into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

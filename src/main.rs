@@ -1,6 +1,7 @@
 //! The `quietwire` binary: `main → run → ExitCode`.
 
 mod cli;
+mod cli_docs;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -40,7 +41,28 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         Command::Vendors(args) => vendors(args),
         Command::Live(args) => live_capture(args),
         Command::Interfaces => interfaces(),
+        Command::Completions(args) => {
+            let mut out = io::stdout().lock();
+            out.write_all(&cli_docs::completions(args.shell))?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man(args) => man(args),
     }
+}
+
+fn man(args: cli::ManArgs) -> io::Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    match args.dir {
+        Some(dir) => {
+            for file in cli_docs::write_pages(&dir)? {
+                writeln!(out, "{}", file.display())?;
+            }
+        }
+        None => cli_docs::print_page(&args.subcommand, &mut out)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn watchlists(args: &ClassifyArgs) -> io::Result<Vec<Watchlist>> {
