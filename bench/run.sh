@@ -4,7 +4,8 @@
 #   bash bench/run.sh            # 100M pcap + 1G pcap + 1G pcapng, 5 rounds (tshark: 100M only, 3 rounds)
 #   bash bench/run.sh --quick    # 100M pcap only, 3 rounds
 #
-# Options: --quick, --rounds N, --tshark-rounds N, --no-tshark, --no-install.
+# Options: --quick, --rounds N, --tshark-rounds N, --no-tshark, --no-install, --no-build
+# (use the binaries already in target/release).
 # Generated captures live in bench/data/ (git-ignored; delete it to regenerate).
 # The Markdown report goes to standard output and to bench/data/results-<time>.md;
 # raw per-run numbers to bench/data/raw-<time>.tsv.
@@ -22,6 +23,7 @@ ROUNDS=5
 TSHARK_ROUNDS=3
 RUN_TSHARK=1
 INSTALL=1
+BUILD=1
 ROUNDS_SET=0
 TSHARK_ROUNDS_SET=0
 while [ $# -gt 0 ]; do
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
     --tshark-rounds) TSHARK_ROUNDS=$2; TSHARK_ROUNDS_SET=1; shift ;;
     --no-tshark) RUN_TSHARK=0 ;;
     --no-install) INSTALL=0 ;;
+    --no-build) BUILD=0 ;;
     -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -65,8 +68,10 @@ HAVE_CAPINFOS=0; command -v capinfos >/dev/null && HAVE_CAPINFOS=1
 # ---------------------------------------------------------------------------------------
 # Build, then generate the captures that are missing.
 
-log "building quietwire and gencap (release)"
-cargo build --release --quiet --bin quietwire --example gencap || die "cargo build failed"
+if [ "$BUILD" = 1 ]; then
+  log "building quietwire and gencap (release)"
+  cargo build --release --quiet --bin quietwire --example gencap || die "cargo build failed"
+fi
 [ -x "$QW" ] && [ -x "$GENCAP" ] || die "build products missing"
 
 mkdir -p "$DATA"

@@ -424,7 +424,7 @@ fn replay_faster_than_parsing_is_counted_as_drops() {
     assert!(hwm_busy < hwm_idle + 48 * 1024, "memory grew from {hwm_idle} to {hwm_busy} KiB");
 }
 
-/// Unprivileged with file capabilities (`setcap cap_net_raw,cap_net_admin+eip`): captures,
+/// Unprivileged with one file capability (`setcap cap_net_raw+eip`): captures,
 /// then gives the capabilities up.
 #[test]
 fn runs_unprivileged_with_file_capabilities() {
@@ -440,7 +440,7 @@ fn runs_unprivileged_with_file_capabilities() {
     let bin = dir.path().join("quietwire");
     fs::copy(BIN, &bin).unwrap();
     fs::set_permissions(&bin, fs::Permissions::from_mode(0o755)).unwrap();
-    if !Command::new("setcap").args(["cap_net_raw,cap_net_admin+eip", bin.to_str().unwrap()]).status().unwrap().success() {
+    if !Command::new("setcap").args(["cap_net_raw+eip", bin.to_str().unwrap()]).status().unwrap().success() {
         eprintln!("skipping: this filesystem does not take file capabilities");
         return;
     }

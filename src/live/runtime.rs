@@ -52,7 +52,7 @@ fn open_error(iface: &str, e: pcap::Error) -> LiveError {
     let hint = if text.contains("ermission") || text.contains("not permitted") {
         format!(
             "; capturing needs root, or the capabilities on the binary: \
-             sudo setcap cap_net_raw,cap_net_admin+eip {}",
+             sudo setcap cap_net_raw+eip {}",
             std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_else(|_| "quietwire".into())
         )
     } else if text.contains("No such device") || text.contains("doesn't exist") {

@@ -3,7 +3,7 @@
 //! 1. Privileges: started as root, quietwire becomes `--user` (default `nobody`):
 //!    supplementary groups replaced by the user's group, then setgid, then setuid, which
 //!    also empties every capability set. Started as another user (with `setcap
-//!    cap_net_raw,cap_net_admin+eip` on the binary), it clears its capabilities.
+//!    cap_net_raw+eip` on the binary), it clears its capabilities.
 //! 2. A seccomp filter (Linux) that makes these calls fail with `EPERM`:
 //!    - `socket`, `socketpair`, `connect`: nothing new can be opened, towards the
 //!      monitored network or anywhere (accepting on a listener opened before stays
