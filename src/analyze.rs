@@ -49,6 +49,21 @@ impl CaptureStats {
     }
 }
 
+/// Counters a progress display reads while files are analysed, shared by every analyzer
+/// of one run. The analyzers add to them in batches of [`PROGRESS_BATCH`] frames, so
+/// the per-frame cost is one local increment.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes of input read (record headers estimated; each file counts whole once read).
+    pub bytes: std::sync::atomic::AtomicU64,
+    pub packets: std::sync::atomic::AtomicU64,
+    /// Devices in the largest inventory so far.
+    pub devices: std::sync::atomic::AtomicU64,
+}
+
+/// Frames between two updates of [`Progress`].
+pub const PROGRESS_BATCH: u32 = 4096;
+
 /// Observations kept for `explain` about one device.
 pub const MAX_WATCHED_OBSERVATIONS: usize = 10_000;
 
@@ -61,6 +76,12 @@ pub struct Analyzer {
     watched: Vec<Observation>,
     /// How [`Analyzer::read_file`] reads files.
     pub access: Access,
+    /// Where to report progress, if anywhere.
+    pub progress: Option<std::sync::Arc<Progress>>,
+    /// Frames and bytes not yet added to `progress`.
+    unreported: (u32, u64),
+    /// Bytes of the current file already added to `progress`.
+    file_reported: u64,
 }
 
 impl Analyzer {
@@ -73,6 +94,9 @@ impl Analyzer {
             watch: None,
             watched: Vec::new(),
             access: Access::default(),
+            progress: None,
+            unreported: (0, 0),
+            file_reported: 0,
         }
     }
 
@@ -102,6 +126,13 @@ impl Analyzer {
 
     /// Processes one frame.
     pub fn frame(&mut self, f: &Frame<'_>) {
+        if self.progress.is_some() {
+            self.unreported.0 += 1;
+            self.unreported.1 += f.data.len() as u64 + 16;
+            if self.unreported.0 >= PROGRESS_BATCH {
+                self.report_progress(0);
+            }
+        }
         let s = &mut self.stats;
         s.packets += 1;
         s.bytes += f.data.len() as u64;
@@ -149,6 +180,18 @@ impl Analyzer {
         self.drain_scratch();
     }
 
+    /// Adds what was read since the last report, plus `extra_bytes`.
+    fn report_progress(&mut self, extra_bytes: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(p) = &self.progress {
+            let (frames, bytes) = std::mem::take(&mut self.unreported);
+            self.file_reported += bytes;
+            p.packets.fetch_add(frames as u64, Relaxed);
+            p.bytes.fetch_add(bytes + extra_bytes, Relaxed);
+            p.devices.fetch_max(self.inventory.len() as u64, Relaxed);
+        }
+    }
+
     fn drain_scratch(&mut self) {
         if self.scratch.is_empty() {
             return;
@@ -183,7 +226,15 @@ impl Analyzer {
     /// Reads one capture file into the inventory. A truncated or corrupt tail is not an
     /// error: what was read is kept and the summary says where reading stopped.
     pub fn read_file(&mut self, path: &Path) -> Result<ReadSummary, CaptureError> {
-        let summary = capture::read_path_with(path, self.access, &mut |f| self.frame(f))?;
+        self.file_reported = 0;
+        let result = capture::read_path_with(path, self.access, &mut |f| self.frame(f));
+        if self.progress.is_some() {
+            // The file is done: count it whole (the record-header estimate aside).
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            let seen = self.file_reported + self.unreported.1;
+            self.report_progress(size.saturating_sub(seen));
+        }
+        let summary = result?;
         if summary.bad_blocks > 0 {
             *self.stats.malformed.entry("pcapng_block").or_default() += summary.bad_blocks;
         }
@@ -283,9 +334,21 @@ pub type FileResult = Result<ReadSummary, CaptureError>;
 /// TCP stream cut by file rotation) is then lost at the boundary; `jobs` = 1 reads them
 /// as one continuous input.
 pub fn read_files(paths: &[std::path::PathBuf], limits: Limits, jobs: usize, access: Access) -> (Analyzer, Vec<FileResult>) {
+    read_files_with(paths, limits, jobs, access, None)
+}
+
+/// [`read_files`], reporting to `progress`.
+pub fn read_files_with(
+    paths: &[std::path::PathBuf],
+    limits: Limits,
+    jobs: usize,
+    access: Access,
+    progress: Option<std::sync::Arc<Progress>>,
+) -> (Analyzer, Vec<FileResult>) {
     if jobs <= 1 || paths.len() <= 1 {
         let mut a = Analyzer::new(limits);
         a.access = access;
+        a.progress = progress;
         let results = paths.iter().map(|p| a.read_file(p)).collect();
         a.finish();
         return (a, results);
@@ -304,6 +367,7 @@ pub fn read_files(paths: &[std::path::PathBuf], limits: Limits, jobs: usize, acc
                     let Some(path) = paths.get(i) else { break };
                     let mut a = Analyzer::new(limits);
                     a.access = access;
+                    a.progress = progress.clone();
                     let r = a.read_file(path);
                     a.finish();
                     if let Ok(mut d) = done.lock() {
@@ -360,6 +424,20 @@ mod tests {
             assert_eq!(par.stats.sources.iter().map(|s| &s.path).collect::<Vec<_>>(), serial.stats.sources.iter().map(|s| &s.path).collect::<Vec<_>>());
             assert_eq!(rp.len(), rs.len());
             assert!(rp[2].is_err());
+        }
+    }
+
+    #[test]
+    fn progress_counts_every_frame_and_every_byte() {
+        let files = captures(&["real/iot-sentinel-hs110-setup-a-1.pcap", "crafted/vlan-dhcp-arp.pcap", "derived/hs110-sll2.pcap"]);
+        let size: u64 = files.iter().map(|f| std::fs::metadata(f).unwrap().len()).sum();
+        for jobs in [1, 2] {
+            let p = std::sync::Arc::new(Progress::default());
+            let (a, _) = read_files_with(&files, Limits::default(), jobs, Access::Pipe, Some(p.clone()));
+            use std::sync::atomic::Ordering::Relaxed;
+            assert_eq!(p.packets.load(Relaxed), a.stats.packets, "jobs {jobs}");
+            assert_eq!(p.bytes.load(Relaxed), size, "jobs {jobs}");
+            assert!(p.devices.load(Relaxed) >= 2 && p.devices.load(Relaxed) <= a.inventory.len() as u64);
         }
     }
 

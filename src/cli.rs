@@ -135,6 +135,9 @@ pub struct ReadArgs {
     /// its own (slower; for machines with a single core).
     #[arg(long)]
     pub no_reader_thread: bool,
+    /// No progress bar (it is drawn on standard error only when that is a terminal).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

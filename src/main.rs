@@ -2,8 +2,9 @@
 
 mod cli;
 mod cli_docs;
+mod progress;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -109,7 +110,11 @@ fn read(args: ReadArgs) -> io::Result<ExitCode> {
         eprintln!("quietwire: no capture files in {}", args.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
         return Ok(ExitCode::from(EXIT_ERROR));
     }
-    let (analyzer, results) = quietwire::analyze::read_files(&files, limits, jobs, if args.no_reader_thread { Access::Stream } else { Access::Pipe });
+    let access = if args.no_reader_thread { Access::Stream } else { Access::Pipe };
+    let bar = (!args.quiet && io::stderr().is_terminal()).then(|| progress::Bar::start(&files));
+    let (analyzer, results) =
+        quietwire::analyze::read_files_with(&files, limits, jobs, access, bar.as_ref().map(|b| b.counters()));
+    drop(bar);
     let failed = report_results(&files, &results);
     let code = if failed > 0 { ExitCode::from(EXIT_ERROR) } else { ExitCode::SUCCESS };
     if failed == files.len() {
