@@ -201,10 +201,19 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// A time to the second, for summaries (`2016-09-01 11:28:27Z`); details keep every digit.
+fn short_time(t: Timestamp) -> String {
+    let full = t.to_string();
+    match (full.get(..10), full.get(11..19)) {
+        (Some(day), Some(time)) if full.len() >= 20 => format!("{day} {time}Z"),
+        _ => full,
+    }
+}
+
 fn span_text(report: &Report) -> String {
     let c = &report.capture;
     match (c.first_seen, c.last_seen) {
-        (Some(a), Some(b)) => format!("{a} to {b} ({})", duration(b.as_nanos().saturating_sub(a.as_nanos()))),
+        (Some(a), Some(b)) => format!("{} to {} ({})", short_time(a), short_time(b), duration(b.as_nanos().saturating_sub(a.as_nanos()))),
         _ => "no timestamped frame".into(),
     }
 }
@@ -227,9 +236,12 @@ fn headline(report: &Report) -> String {
     card(&mut out, if compromise > 0 { "risk some" } else { "risk" }, &compromise.to_string(), "possible-compromise findings");
     let _ = write!(
         out,
-        r#"<div class="card"><div class="num small">{}</div><div class="what">capture span, {}</div></div>"#,
+        r#"<div class="card"><div class="num small">{}</div><div class="what">{}</div></div>"#,
         escape(&span_text(report)),
-        escape(&plural(report.capture.sources.len(), "file", "files"))
+        escape(&match report.capture.sources.len() {
+            0 => "capture span".to_string(),
+            n => format!("capture span, {}", plural(n, "file", "files")),
+        })
     );
     out.push_str("</div>");
 
@@ -350,7 +362,7 @@ fn charts(report: &Report) -> String {
 
     let times: Vec<(i64, usize)> = devices.iter().map(|d| (d.first_seen.as_nanos(), family(d))).collect();
     let (bins, range) = svg::bin(&times, TIMELINE_BINS, |t| t, 2);
-    let (start, end) = range.map_or((String::new(), String::new()), |(a, b)| (Timestamp(a).to_string(), Timestamp(b).to_string()));
+    let (start, end) = range.map_or((String::new(), String::new()), |(a, b)| (short_time(Timestamp(a)), short_time(Timestamp(b))));
     figure(&mut out, "timeline", "When devices were first seen", &svg::histogram("When devices were first seen", &series, &bins, &start, &end, "no devices"));
 
     let mut vlans: BTreeMap<Option<u16>, Vec<u64>> = BTreeMap::new();
@@ -372,14 +384,15 @@ fn charts(report: &Report) -> String {
     out
 }
 
-fn counts_table(out: &mut String, title: &str, what: &str, map: &BTreeMap<impl AsRef<str>, u64>, none: &str) {
+fn counts_table<K: AsRef<str>>(out: &mut String, title: &str, what: &str, map: impl IntoIterator<Item = (K, u64)>, none: &str) {
     let _ = write!(out, r#"<div><h3>{}</h3>"#, escape(title));
+    let map: Vec<(K, u64)> = map.into_iter().collect();
     if map.is_empty() {
         let _ = write!(out, r#"<p class="muted">{}</p></div>"#, escape(none));
         return;
     }
     let _ = write!(out, r#"<table class="plain"><thead><tr><th>{}</th><th class="num">count</th></tr></thead><tbody>"#, escape(what));
-    for (k, v) in map {
+    for (k, v) in &map {
         let _ = write!(out, r#"<tr><td>{}</td><td class="num">{v}</td></tr>"#, escape(k.as_ref()));
     }
     out.push_str("</tbody></table></div>");
@@ -388,22 +401,24 @@ fn counts_table(out: &mut String, title: &str, what: &str, map: &BTreeMap<impl A
 fn health(report: &Report, live: Option<&LiveHealth<'_>>) -> String {
     let c = &report.capture;
     let mut out = String::from(r#"<h2>Capture health</h2><div class="health-grid">"#);
-    let mut totals: BTreeMap<String, u64> = BTreeMap::new();
-    totals.insert("packets processed".into(), c.packets);
-    totals.insert("bytes".into(), c.bytes);
+    let mut totals: Vec<(String, u64)> = vec![("packets processed".into(), c.packets), ("bytes".into(), c.bytes)];
     if let Some(l) = live {
-        for (k, v) in l.stats {
-            totals.insert(k.replace('_', " "), *v);
+        // received, then the drops.
+        let mut stats: Vec<(&&str, &u64)> = l.stats.iter().collect();
+        stats.sort_by_key(|(k, _)| (**k != "received", **k));
+        totals.extend(stats.into_iter().map(|(k, v)| (k.replace('_', " "), *v)));
+    }
+    for s in &c.sources {
+        if let Some(at) = s.truncated_at {
+            totals.push((format!("{} cut short at byte", s.path), at));
         }
     }
-    for s in c.sources.iter().filter(|s| s.truncated_at.is_some()) {
-        totals.insert(format!("file cut short: {}", s.path), s.truncated_at.unwrap_or(0));
-    }
-    counts_table(&mut out, "Totals", "counter", &totals, "");
-    counts_table(&mut out, "Link types", "link type", &c.link_types, "no frames");
-    counts_table(&mut out, "Malformed messages", "protocol", &c.malformed, "none");
-    counts_table(&mut out, "Frames skipped", "reason", &c.skipped, "none");
-    counts_table(&mut out, "Limits hit", "limit", &c.limits_hit, "none");
+    let pairs = |m: &BTreeMap<&'static str, u64>| m.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>();
+    counts_table(&mut out, "Totals", "counter", totals, "");
+    counts_table(&mut out, "Link types", "link type", c.link_types.iter().map(|(k, v)| (k.as_str(), *v)), "no frames");
+    counts_table(&mut out, "Malformed messages", "protocol", pairs(&c.malformed), "none");
+    counts_table(&mut out, "Frames skipped", "reason", pairs(&c.skipped), "none");
+    counts_table(&mut out, "Limits hit", "limit", pairs(&c.limits_hit), "none");
     if let Some(l) = live {
         let _ = write!(
             out,
@@ -610,6 +625,12 @@ mod tests {
         assert!(host.first_seen >= d.first_seen && host.first_seen <= d.last_seen);
         let json = String::from_utf8(view_json(&r, &LiveHealth { interface: "x", filter: "default", started: Timestamp(0), stats: &BTreeMap::new() }).unwrap()).unwrap();
         assert!(json.contains(r#""field":"hostname","value":"HS110(EU)","source":"dhcp""#), "facts reach the page data");
+    }
+
+    #[test]
+    fn short_times_keep_the_second() {
+        assert_eq!(short_time(Timestamp(1_472_729_307_033_389_000)), "2016-09-01 11:28:27Z");
+        assert_eq!(short_time(Timestamp(0)), "1970-01-01 00:00:00Z");
     }
 
     #[test]

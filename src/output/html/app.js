@@ -33,6 +33,8 @@
   }
 
   const shortTime = (t) => (t ? String(t).replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '');
+  // Every digit, but breakable between date and time.
+  const longTime = (t) => (t ? String(t).replace('T', ' ') : '');
   const list = (a) => (a && a.length ? a.join(', ') : '');
 
   function topFlag(d) {
@@ -130,12 +132,12 @@
       el('td', { cls: 'mac', text: d.mac }),
       el('td', { cls: d.vendor ? '' : 'muted', text: vendor }),
       el('td', { text: d.model || '' }),
-      el('td', { text: d.ipv4.length > 1 ? d.ipv4[0] + ' (+' + (d.ipv4.length - 1) + ')' : d.ipv4[0] || '' }),
+      el('td', { cls: 'ip', text: d.ipv4.length > 1 ? d.ipv4[0] + ' (+' + (d.ipv4.length - 1) + ')' : d.ipv4[0] || '' }),
       el('td', { cls: 'hostname', text: d.hostnames.length > 1 ? d.hostnames[0] + ' (+' + (d.hostnames.length - 1) + ')' : d.hostnames[0] || '' }),
-      el('td', { text: vl.join(', ') }),
-      el('td', { text: d.protocols.join(', ') }),
-      el('td', { cls: 'num', text: d.packets }),
-      el('td', { cls: 'time', text: shortTime(d.first_seen) }),
+      el('td', { cls: 'vlan', text: vl.join(', ') }),
+      el('td', { cls: 'opt', text: d.protocols.join(', ') }),
+      el('td', { cls: 'num opt', text: d.packets }),
+      el('td', { cls: 'time opt', text: shortTime(d.first_seen) }),
       el('td', { cls: 'time', text: shortTime(d.last_seen) }),
     ]);
     if (d.mac === state.selected) tr.classList.add('selected');
@@ -203,11 +205,15 @@
   }
 
   function evidenceTable(f) {
-    return table('evidence', ['', 'source', 'rule', 'field', 'value', 'detail', 'first seen'], f.evidence.map((e) =>
+    return table('evidence', ['', 'source · rule', 'evidence · first seen'], f.evidence.map((e) =>
       el('tr', { cls: e.conflict ? 'against' : '' }, [
-        el('td', null, [el('span', { cls: 'badge ' + (e.conflict ? 'low' : e.confidence), text: e.conflict ? 'against' : e.confidence })]),
-        el('td', { text: e.source }), el('td', { text: e.rule }), el('td', { text: e.field }),
-        el('td', { text: e.value }), el('td', { text: e.detail }), el('td', { cls: 'mono', text: e.first_seen }),
+        el('td', null, [el('span', { cls: 'badge mark ' + (e.conflict ? 'low' : e.confidence), text: e.conflict ? 'against' : e.confidence })]),
+        el('td', null, [el('div', { cls: 'source', text: e.source }), el('div', { cls: 'rule muted', text: e.rule })]),
+        el('td', null, [
+          el('div', null, [el('span', { cls: 'field', text: e.field }), ': ', el('span', { cls: 'value', text: e.value })]),
+          el('div', { cls: 'why muted', text: e.detail }),
+          el('div', { cls: 'mono seen', title: e.first_seen, text: longTime(e.first_seen) }),
+        ]),
       ])));
   }
 
@@ -231,7 +237,7 @@
       ['IPv4', list(d.ipv4), 'mono'], ['IPv6', list(d.ipv6), 'mono'], ['host names', list(d.hostnames)],
       ['model', d.model || ''], ['firmware', d.firmware || ''],
       ['VLANs', list(d.vlans.map(String).concat(d.outer_vlans.map((v) => 'outer ' + v)))],
-      ['first seen', d.first_seen, 'mono'], ['last seen', d.last_seen, 'mono'],
+      ['first seen', longTime(d.first_seen), 'mono'], ['last seen', longTime(d.last_seen), 'mono'],
       ['sent', d.packets + ' frames, ' + d.bytes + ' bytes'], ['protocols', list(d.protocols)], ['roles', list(d.roles)],
     ]));
     if (d.risks.length) {
@@ -247,8 +253,12 @@
     for (const f of d.flags) nodes.push(flagBlock(f, 'Flagged on'));
     for (const f of d.hints) nodes.push(flagBlock(f, 'Hint (below the threshold) on'));
     nodes.push(el('h4', { text: 'Facts (' + d.facts.length + ')' }));
-    nodes.push(table('facts', ['field', 'value', 'source', 'first seen'], d.facts.map((f) =>
-      el('tr', null, [el('td', { text: f.field }), el('td', { text: f.value }), el('td', { text: f.source }), el('td', { cls: 'mono', text: f.first_seen })]))));
+    nodes.push(table('facts', ['field', 'value', 'source · first seen'], d.facts.map((f) =>
+      el('tr', null, [
+        el('td', { cls: 'field', text: f.field }),
+        el('td', { cls: 'value', text: f.value }),
+        el('td', null, [el('div', { cls: 'source', text: f.source }), el('div', { cls: 'mono seen', title: f.first_seen, text: longTime(f.first_seen) })]),
+      ]))));
     if (d.notes.length) {
       nodes.push(el('h4', { text: 'Notes' }));
       nodes.push(el('ul', null, d.notes.map((n) => el('li', { text: Object.entries(n).map(([k, v]) => k + ' ' + v).join(', ') }))));
@@ -259,20 +269,23 @@
   function showDetail() {
     const aside = $('qw-detail');
     const d = state.selected && byMac.get(state.selected);
+    const split = aside.parentElement;
     if (!d) {
       aside.hidden = true;
       aside.replaceChildren();
+      split.classList.remove('with-detail');
       return;
     }
     aside.replaceChildren(...detailNodes(d, true));
     aside.hidden = false;
+    split.classList.add('with-detail');
   }
 
   function printEvidence() {
     const flagged = sorted(devices.filter((d) => d.flags.length || d.risks.length));
     const sec = $('qw-print-evidence');
     const nodes = [el('h2', { text: 'Evidence for flagged devices (' + flagged.length + ')' })];
-    for (const d of flagged) nodes.push(el('div', { cls: 'device detail' }, detailNodes(d, false)));
+    for (const d of flagged) nodes.push(el('div', { cls: 'device devinfo' }, detailNodes(d, false)));
     sec.replaceChildren(...nodes);
   }
 
@@ -283,7 +296,14 @@
 
   function wire() {
     const filter = $('qw-filter');
-    filter.addEventListener('input', () => { state.text = filter.value.trim().toLowerCase(); state.limit = PAGE; render(); });
+    const onFilter = () => {
+      const text = filter.value.trim().toLowerCase();
+      if (text === state.text) return;
+      state.text = text;
+      state.limit = PAGE;
+      render();
+    };
+    for (const ev of ['input', 'change', 'search']) filter.addEventListener(ev, onFilter);
     const flagged = $('qw-flagged');
     flagged.addEventListener('change', () => { state.flagged = flagged.checked; state.limit = PAGE; render(); });
     const vlan = $('qw-vlan');
