@@ -124,6 +124,12 @@
     return td;
   }
 
+  // Date and time, each unbreakable.
+  function timeCell(t, cls) {
+    const [day, time] = shortTime(t).split(' ');
+    return el('td', { cls: cls }, [el('span', { text: day || '' }), ' ', el('span', { text: time || '' })]);
+  }
+
   function row(d) {
     const vendor = d.vendor || (d.mac_kind === 'local' ? '(locally administered)' : '(not registered)');
     const vl = d.vlans.concat(d.outer_vlans.map((v) => 'outer ' + v));
@@ -137,8 +143,8 @@
       el('td', { cls: 'vlan', text: vl.join(', ') }),
       el('td', { cls: 'opt', text: d.protocols.join(', ') }),
       el('td', { cls: 'num opt', text: d.packets }),
-      el('td', { cls: 'time opt', text: shortTime(d.first_seen) }),
-      el('td', { cls: 'time', text: shortTime(d.last_seen) }),
+      timeCell(d.first_seen, 'time opt'),
+      timeCell(d.last_seen, 'time'),
     ]);
     if (d.mac === state.selected) tr.classList.add('selected');
     return tr;
@@ -253,7 +259,8 @@
     for (const f of d.flags) nodes.push(flagBlock(f, 'Flagged on'));
     for (const f of d.hints) nodes.push(flagBlock(f, 'Hint (below the threshold) on'));
     nodes.push(el('h4', { text: 'Facts (' + d.facts.length + ')' }));
-    nodes.push(table('facts', ['field', 'value', 'source · first seen'], d.facts.map((f) =>
+    if (!d.facts.length) nodes.push(el('p', { cls: 'muted', text: 'none: it only sent frames' }));
+    else nodes.push(table('facts', ['field', 'value', 'source · first seen'], d.facts.map((f) =>
       el('tr', null, [
         el('td', { cls: 'field', text: f.field }),
         el('td', { cls: 'value', text: f.value }),
