@@ -180,6 +180,13 @@ pub fn run(cfg: LiveConfig) -> Result<(), LiveError> {
     let (event_tx, event_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(EVENT_BATCHES);
     let event_tx: Option<EventSink> = (events_out.is_some() || http_listener.is_some()).then_some(event_tx);
     let (capture_done_tx, capture_done_rx) = oneshot::channel::<Result<(), String>>();
+    let hub = http_listener.map(|(listener, addr)| {
+        let report = crate::output::report::build(&analyzer.inventory, &analyzer.stats, &cfg.lists, report_filter);
+        let hub = Hub::new(http::Content::new(0, report, counters.stats(), live_info(&terms)), addr);
+        rt.spawn(serve_http(listener, Arc::clone(&hub)));
+        note(format!("dashboard and read-only API on http://{addr}/ (not on {})", cfg.interface));
+        hub
+    });
     let mut capture_loop =
         CaptureLoop { opened, queue: frame_tx, limits: cfg.queue, counters: Arc::clone(&counters), stop: Arc::clone(&stop), filters: filter_rx };
     let waker = capture_loop.waker();
@@ -191,13 +198,6 @@ pub fn run(cfg: LiveConfig) -> Result<(), LiveError> {
             let _ = capture_done_tx.send(r);
         })
         .map_err(|e| LiveError(format!("starting the capture thread: {e}")))?;
-    let hub = http_listener.map(|(listener, addr)| {
-        let report = crate::output::report::build(&analyzer.inventory, &analyzer.stats, &cfg.lists, report_filter);
-        let hub = Hub::new(http::Content::new(0, report, counters.stats(), live_info(&terms)), addr);
-        rt.spawn(serve_http(listener, Arc::clone(&hub)));
-        note(format!("dashboard and read-only API on http://{addr}/ (not on {})", cfg.interface));
-        hub
-    });
     let mut processor = Processor {
         analyzer,
         link,

@@ -350,6 +350,8 @@
   let etag = null;
   let busy = false;
   let again = false;
+  // A large inventory takes a while to load and draw: wait four times that between loads.
+  let notBefore = 0;
 
   function status(ok, text) {
     const s = $('qw-status');
@@ -359,6 +361,7 @@
   async function refresh() {
     if (busy) { again = true; return; }
     busy = true;
+    const t0 = Date.now();
     try {
       const r = await fetch('api/view', { cache: 'no-store', headers: etag ? { 'If-None-Match': etag } : {} });
       if (r.status !== 304) {
@@ -377,7 +380,8 @@
       status(false, 'not updating: ' + e.message);
     } finally {
       busy = false;
-      if (again) { again = false; setTimeout(refresh, 200); }
+      notBefore = Date.now() + Math.max(1000, 4 * (Date.now() - t0));
+      if (again) { again = false; setTimeout(refresh, Math.max(200, notBefore - Date.now())); }
     }
   }
 
@@ -388,7 +392,9 @@
     if (window.EventSource) {
       let timer = null;
       const es = new EventSource('api/events');
-      es.onmessage = () => { if (!timer) timer = setTimeout(() => { timer = null; refresh(); }, 300); };
+      es.onmessage = () => {
+        if (!timer) timer = setTimeout(() => { timer = null; refresh(); }, Math.max(300, notBefore - Date.now()));
+      };
     }
   } else {
     load(JSON.parse($('qw-data').textContent));
