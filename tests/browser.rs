@@ -60,7 +60,7 @@ fn screenshots() -> bool {
 /// One HTTP/1.1 request, `Connection: close`; returns status and JSON body.
 fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&Value>) -> Result<(u16, Value), String> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(|e| format!("connect {addr}: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(60))).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(45))).map_err(|e| e.to_string())?;
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let req = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -114,15 +114,18 @@ struct Browser {
     driver: Child,
     addr: SocketAddr,
     session: String,
-    _profile: tempfile::TempDir,
+    /// Chromium's profile and chromedriver's log.
+    work: tempfile::TempDir,
 }
 
 impl Browser {
     /// Starts chromedriver on a free port and a headless Chromium with a fresh profile.
     fn start(chromium: &str, chromedriver: &str) -> Browser {
         use std::os::unix::process::CommandExt;
+        let work = tempfile::tempdir().unwrap();
+        let log = work.path().join("chromedriver.log");
         let mut driver = Command::new(chromedriver)
-            .args(["--port=0", "--log-level=WARNING"])
+            .args(["--port=0", "--log-level=INFO", &format!("--log-path={}", log.display())])
             .process_group(0)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -147,7 +150,7 @@ impl Browser {
             panic!("chromedriver did not say its port");
         };
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        let profile = tempfile::tempdir().unwrap();
+        let profile = work.path().join("profile");
         let args = [
             "--headless",
             "--no-sandbox",
@@ -160,31 +163,36 @@ impl Browser {
             "--disable-breakpad",
             "--disable-dev-shm-usage",
             "--window-size=1400,1000",
-            &format!("--user-data-dir={}", profile.path().display()),
+            &format!("--user-data-dir={}", profile.display()),
         ];
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
+            "timeouts": {"pageLoad": 20_000, "script": 10_000},
             "goog:chromeOptions": {"binary": chromium, "args": args}
         }}});
-        let mut b = Browser { driver, addr, session: String::new(), _profile: profile };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            match http(addr, "POST", "/session", Some(&caps)) {
-                Ok((200, v)) => {
-                    b.session = v["value"]["sessionId"].as_str().expect("session id").to_string();
-                    return b;
-                }
-                other => assert!(Instant::now() < deadline, "no WebDriver session: {other:?}"),
-            }
-            std::thread::sleep(Duration::from_millis(200));
+        let mut b = Browser { driver, addr, session: String::new(), work };
+        // chromedriver listens once it has said its port: one attempt, so a slow start
+        // never leaves a second Chromium behind.
+        match http(addr, "POST", "/session", Some(&caps)) {
+            Ok((200, v)) => b.session = v["value"]["sessionId"].as_str().expect("session id").to_string(),
+            other => panic!("no WebDriver session: {other:?}\n{}", b.log_tail()),
         }
+        b
+    }
+
+    /// The end of chromedriver's log, for failure messages.
+    fn log_tail(&self) -> String {
+        let log = fs::read_to_string(self.work.path().join("chromedriver.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        format!("chromedriver log (end):\n{}", lines[lines.len().saturating_sub(40)..].join("\n"))
     }
 
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let full = format!("/session/{}{path}", self.session);
+        let t0 = Instant::now();
         match http(self.addr, method, &full, body.as_ref()) {
             Ok((200, v)) => v["value"].clone(),
-            other => panic!("{method} {path}: {other:?}"),
+            other => panic!("{method} {path} after {:?}: {other:?}\n{}", t0.elapsed(), self.log_tail()),
         }
     }
 
