@@ -101,6 +101,11 @@ pub struct LiveArgs {
     /// Most devices kept; beyond it the least recently seen are evicted and counted.
     #[arg(long, value_name = "N", default_value_t = quietwire::inventory::Limits::default().max_devices)]
     pub max_devices: usize,
+    /// Serve a read-only dashboard and API (/api/inventory, /api/events, /metrics) on
+    /// this address, e.g. 127.0.0.1:8080. This is not the capture interface; a
+    /// non-loopback address is warned about (no authentication).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub http: Option<std::net::SocketAddr>,
     /// Frames queued between capture and parsing at most (tests use a tiny queue).
     #[arg(long, value_name = "N", hide = true, default_value_t = quietwire::live::capture::QUEUE_FRAMES)]
     pub queue_frames: usize,

@@ -225,6 +225,7 @@ fn live_capture(args: LiveArgs) -> io::Result<ExitCode> {
         min_confidence: args.classify.min_confidence,
         limits: Limits { max_devices: args.max_devices.max(1), ..Limits::default() },
         queue: QueueLimits { frames: args.queue_frames.max(1), ..QueueLimits::default() },
+        http: args.http,
     };
     match live::run(config) {
         Ok(()) => Ok(ExitCode::SUCCESS),

@@ -690,3 +690,146 @@ fn capture_filter_is_replaced_in_place() {
     let ports: Vec<u16> = frame_rx.try_iter().map(|f| u16::from_be_bytes([f.data[34], f.data[35]])).collect();
     assert_eq!(ports, vec![41000, 7777, 7777]);
 }
+
+/// Runs `f` on a thread inside the test's network namespace (sockets it opens live there).
+fn in_netns<T: Send + 'static>(ns: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let handle = File::open(format!("/var/run/netns/{ns}")).expect("netns handle");
+    std::thread::spawn(move || {
+        use std::os::fd::AsRawFd;
+        // SAFETY: setns on a valid namespace descriptor, affecting this thread only.
+        #[allow(unsafe_code)]
+        let rc = unsafe { libc::setns(handle.as_raw_fd(), libc::CLONE_NEWNET) };
+        assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+        f()
+    })
+    .join()
+    .expect("netns thread")
+}
+
+/// One request to the dashboard at 127.0.0.1:8080 in namespace `ns`; the whole response.
+fn http_get(ns: &str, method: &str, path: &str) -> String {
+    use std::io::Read;
+    let req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\n\r\n");
+    in_netns(ns, move || {
+        let mut s = std::net::TcpStream::connect("127.0.0.1:8080").map_err(|e| e.to_string())?;
+        s.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+        s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).map_err(|e| e.to_string())?;
+        Ok::<String, String>(String::from_utf8_lossy(&out).into_owned())
+    })
+    .unwrap_or_else(|e| format!("error: {e}"))
+}
+
+fn http_body(resp: &str) -> &str {
+    resp.split_once("\r\n\r\n").map_or("", |(_, b)| b)
+}
+
+/// `--http`: the listener is bound before privileges are dropped and the seccomp filter
+/// (which refuses `socket` and `connect`) is installed, and connections accepted on it
+/// keep working under the filter: the page, the JSON contract, the event stream and the
+/// metrics; GET only; the capture interface still sends nothing. A non-loopback address
+/// is warned about.
+#[test]
+fn http_dashboard_works_under_the_sandbox() {
+    require_live!();
+    let mut ns = Netns::new();
+    run(Command::new("ip").args(["-n", &ns.name, "link", "set", "lo", "up"]));
+    let dir = scratch();
+    let tx_before = ns.tx_packets("qb");
+    let live = Live::start(&mut ns, dir.path(), &["--http", "127.0.0.1:8080"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !http_get(&ns.name, "GET", "/metrics").starts_with("HTTP/1.1 200") {
+        assert!(Instant::now() < deadline, "the dashboard never answered; stderr:\n{}", live.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = live.status();
+    for line in ["Uid:\t65534\t65534\t65534\t65534", "Seccomp:\t2", "CapEff:\t0000000000000000"] {
+        assert!(status.contains(line), "{line:?} not in /proc status:\n{status}");
+    }
+
+    // An event stream opened before the traffic sees it.
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let name = ns.name.clone();
+    let events = std::thread::spawn(move || {
+        in_netns(&name, move || {
+            use std::io::Read;
+            let mut s = std::net::TcpStream::connect("127.0.0.1:8080").unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+            s.write_all(b"GET /api/events HTTP/1.1\r\nHost: localhost:8080\r\n\r\n").unwrap();
+            let mut got = Vec::new();
+            let mut buf = [0u8; 8192];
+            let mut ready = Some(ready_tx);
+            while !String::from_utf8_lossy(&got).contains("\"hostname\":\"HS110(EU)\"") {
+                match s.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                }
+                if String::from_utf8_lossy(&got).contains("\r\n\r\n") {
+                    if let Some(r) = ready.take() {
+                        let _ = r.send(());
+                    }
+                }
+            }
+            String::from_utf8_lossy(&got).into_owned()
+        })
+    });
+    ready_rx.recv_timeout(Duration::from_secs(10)).expect("event stream opened");
+    std::thread::sleep(Duration::from_millis(100));
+    ns.replay(&["--pps", "1000"], &[&cap("real/iot-sentinel-hs110-setup-a-1.pcap")]);
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let inventory = loop {
+        let r = http_get(&ns.name, "GET", "/api/inventory");
+        if let Ok(v) = serde_json::from_str::<Value>(http_body(&r)) {
+            if v["capture"]["packets"] == 15 {
+                break v;
+            }
+        }
+        assert!(Instant::now() < deadline, "no inventory with 15 packets: {r}\nstderr:\n{}", live.stderr());
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert_eq!(inventory["schema"], "quietwire.inventory/1");
+    let macs: Vec<&str> = inventory["devices"].as_array().unwrap().iter().map(|d| d["mac"].as_str().unwrap()).collect();
+    assert_eq!(macs, ["00:b5:6d:06:08:ba", "50:c7:bf:00:c7:03"]);
+    assert_eq!(inventory["capture"]["stats"]["received"], 15);
+    assert_eq!(inventory["capture"]["live"]["interface"], "qb");
+
+    let metrics = http_get(&ns.name, "GET", "/metrics");
+    for line in [
+        "quietwire_packets_total 15",
+        "quietwire_received_total 15",
+        "quietwire_dropped_total{where=\"kernel\"} 0",
+        "quietwire_dropped_total{where=\"quietwire\"} 0",
+        "quietwire_devices 2",
+        "quietwire_flagged_devices{watchlist=\"tp-link\",brand=\"Kasa\",confidence=\"high\"} 1",
+    ] {
+        assert!(http_body(&metrics).lines().any(|l| l == line), "{line:?} not in\n{metrics}");
+    }
+    let page = http_get(&ns.name, "GET", "/");
+    assert!(page.starts_with("HTTP/1.1 200") && page.contains("<body data-mode=\"live\">"), "{page}");
+    let view = http_get(&ns.name, "GET", "/api/view");
+    let view: Value = serde_json::from_str(http_body(&view)).expect("view JSON");
+    assert_eq!(view["data"]["devices"][0]["mac"], "50:c7:bf:00:c7:03", "TP-Link first");
+    assert!(http_get(&ns.name, "POST", "/api/inventory").starts_with("HTTP/1.1 405"));
+
+    let events = events.join().unwrap();
+    assert!(events.contains("content-type: text/event-stream"), "{events}");
+    for want in ["data: {\"type\":\"device_new\"", "\"mac\":\"50:c7:bf:00:c7:03\"", "data: {\"type\":\"hostname_new\""] {
+        assert!(events.contains(want), "{want} not in\n{events}");
+    }
+
+    assert!(live.terminate(&mut ns).success(), "{}", live.stderr());
+    assert_eq!(ns.tx_packets("qb"), tx_before, "the capture interface sent something");
+    assert!(live.stderr().contains("dashboard and read-only API on http://127.0.0.1:8080/ (not on qb)"), "{}", live.stderr());
+
+    // Not loopback: a warning (inside the namespace, where nothing else can reach it).
+    let exposed = Live::start(&mut ns, dir.path(), &["--http", "0.0.0.0:8081"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !exposed.stderr().contains("dashboard and read-only API") {
+        assert!(Instant::now() < deadline, "{}", exposed.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(exposed.terminate(&mut ns).success());
+    assert!(exposed.stderr().contains("warning: --http 0.0.0.0:8081 is not a loopback address"), "{}", exposed.stderr());
+}

@@ -18,6 +18,7 @@
 pub mod capture;
 pub mod events;
 pub mod filter;
+pub mod http;
 pub mod process;
 pub mod runtime;
 pub mod sandbox;
@@ -25,6 +26,7 @@ pub mod snapshot;
 pub mod state;
 
 use std::fmt;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -59,6 +61,8 @@ pub struct LiveConfig {
     pub min_confidence: Confidence,
     pub limits: Limits,
     pub queue: QueueLimits,
+    /// Serve the dashboard and API here (`--http`).
+    pub http: Option<SocketAddr>,
 }
 
 /// A failure that ends the run, with what to do about it when known.

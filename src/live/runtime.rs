@@ -16,6 +16,7 @@ use tokio::sync::oneshot;
 use super::capture::{self, CaptureLoop, OpenOptions, QueuedFrame};
 use super::events::{self, FlagTracker, Stopped};
 use super::filter::{self, FilterMode, FilterTerms};
+use super::http::{self, Hub};
 use super::process::{Control, EVENT_BATCHES, EventSink, Processor};
 use super::sandbox::{self, Dropped};
 use super::snapshot::{self, Counters, LiveInfo};
@@ -108,6 +109,17 @@ pub fn run(cfg: LiveConfig) -> Result<(), LiveError> {
         let s = |k| signal(k).map_err(|e| LiveError(format!("installing signal handlers: {e}")));
         (s(SignalKind::terminate())?, s(SignalKind::interrupt())?)
     };
+    // The dashboard's listener: a new socket, so before the sandbox forbids them.
+    let http_listener = match cfg.http {
+        Some(addr) => {
+            let l = http::bind(addr).map_err(|e| LiveError(format!("cannot listen on {addr} (--http): {e}")))?;
+            if let Some(w) = http::exposure_warning(addr) {
+                warn(w);
+            }
+            Some((l, addr))
+        }
+        None => None,
+    };
 
     // 2. Lock down.
     let dropped = sandbox::drop_privileges(account.as_ref())?;
@@ -166,8 +178,15 @@ pub fn run(cfg: LiveConfig) -> Result<(), LiveError> {
     let (filter_tx, filter_rx) = mpsc::channel::<String>();
     let (control_tx, control_rx) = mpsc::channel::<Control>();
     let (event_tx, event_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(EVENT_BATCHES);
-    let event_tx: Option<EventSink> = events_out.as_ref().map(|_| event_tx);
+    let event_tx: Option<EventSink> = (events_out.is_some() || http_listener.is_some()).then_some(event_tx);
     let (capture_done_tx, capture_done_rx) = oneshot::channel::<Result<(), String>>();
+    let hub = http_listener.map(|(listener, addr)| {
+        let report = crate::output::report::build(&analyzer.inventory, &analyzer.stats, &cfg.lists, report_filter);
+        let hub = Hub::new(http::Content::new(0, report, counters.stats(), live_info(&terms)), addr);
+        rt.spawn(serve_http(listener, Arc::clone(&hub)));
+        note(format!("dashboard and read-only API on http://{addr}/ (not on {})", cfg.interface));
+        hub
+    });
     let mut capture_loop =
         CaptureLoop { opened, queue: frame_tx, limits: cfg.queue, counters: Arc::clone(&counters), stop: Arc::clone(&stop), filters: filter_rx };
     let waker = capture_loop.waker();
@@ -197,6 +216,16 @@ pub fn run(cfg: LiveConfig) -> Result<(), LiveError> {
         .name("qw-parse".into())
         .spawn(move || processor.run(frame_rx, control_rx))
         .map_err(|e| LiveError(format!("starting the parser thread: {e}")))?;
+    if let Some(hub) = &hub {
+        let source = http::Source {
+            control: control_tx.clone(),
+            counters: Arc::clone(&counters),
+            interface: cfg.interface.clone(),
+            filter: mode_name(&cfg.mode),
+            started,
+        };
+        rt.spawn(http::publish(Arc::clone(hub), source, 0));
+    }
 
     let sup = Supervisor {
         sigterm,
@@ -212,7 +241,8 @@ pub fn run(cfg: LiveConfig) -> Result<(), LiveError> {
         started,
         events: event_tx,
     };
-    let writer = events_out.map(|out| (event_rx, out));
+    let fanout = hub.as_ref().map(|h| h.events());
+    let writer = (events_out.is_some() || fanout.is_some()).then_some((event_rx, events_out, fanout));
     let (stop_reason, final_report) = rt.block_on(sup.run(writer, parser, capture_done_rx));
     let stats = counters.stats();
     note(format!(
@@ -274,18 +304,33 @@ struct Supervisor {
     events: Option<EventSink>,
 }
 
-type Writer = (tokio::sync::mpsc::Receiver<Vec<u8>>, Box<dyn AsyncWrite + Unpin + Send>);
+type Writer = (tokio::sync::mpsc::Receiver<Vec<u8>>, Option<Box<dyn AsyncWrite + Unpin + Send>>, Option<http::EventFanout>);
 
-async fn write_events(mut rx: tokio::sync::mpsc::Receiver<Vec<u8>>, mut out: Box<dyn AsyncWrite + Unpin + Send>) {
+/// Writes event batches to `--events` and hands them to the dashboard's event streams.
+async fn write_events(mut rx: tokio::sync::mpsc::Receiver<Vec<u8>>, mut out: Option<Box<dyn AsyncWrite + Unpin + Send>>, fanout: Option<http::EventFanout>) {
     while let Some(batch) = rx.recv().await {
+        if let Some(f) = &fanout {
+            // No receiver (nobody watching) is not an error.
+            let _ = f.send(batch.clone().into());
+        }
+        let Some(w) = out.as_mut() else { continue };
         let r = async {
-            out.write_all(&batch).await?;
-            out.flush().await
+            w.write_all(&batch).await?;
+            w.flush().await
         };
         if let Err(e) = r.await {
             warn(format!("writing events failed ({e}); events stop, snapshots go on"));
-            return;
+            out = None;
+            if fanout.is_none() {
+                return;
+            }
         }
+    }
+}
+
+async fn serve_http(listener: std::net::TcpListener, hub: Arc<Hub>) {
+    if let Err(e) = http::serve(listener, hub).await {
+        warn(format!("the dashboard stopped: {e}"));
     }
 }
 
@@ -312,7 +357,7 @@ impl Supervisor {
         parser: thread::JoinHandle<(Report, FilterTerms)>,
         mut capture_done: oneshot::Receiver<Result<(), String>>,
     ) -> (Stop, Option<Report>) {
-        let writer = writer.map(|(rx, out)| tokio::spawn(write_events(rx, out)));
+        let writer = writer.map(|(rx, out, fanout)| tokio::spawn(write_events(rx, out, fanout)));
         let start = tokio::time::Instant::now() + self.every;
         let mut timer = tokio::time::interval_at(start, self.every);
         timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);

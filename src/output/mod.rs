@@ -3,7 +3,9 @@
 pub mod atomic;
 pub mod csv;
 pub mod explain;
+pub mod html;
 pub mod report;
+pub mod svg;
 pub mod table;
 
 use std::io::{self, Write};
@@ -20,6 +22,8 @@ pub enum Format {
     Ndjson,
     /// One row per device.
     Csv,
+    /// One self-contained HTML page: summary, charts, device table with evidence.
+    Html,
 }
 
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
@@ -44,5 +48,6 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
             out.write_all(b"\n")
         }
         Format::Csv => csv::write(report, out),
+        Format::Html => html::write(report, out),
     }
 }

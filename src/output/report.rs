@@ -90,6 +90,46 @@ pub struct DeviceReport {
     /// Known-exploited models and signs of compromise on flagged devices.
     pub risks: Vec<RiskFinding>,
     pub notes: Vec<Note>,
+    /// Every fact with the protocol that first told it and when, for the HTML detail
+    /// view. Not part of the JSON contract.
+    #[serde(skip)]
+    pub facts: Vec<FactReport>,
+}
+
+/// One fact about a device: `field` is `ipv4`, `ipv6`, `hostname`, `model`, `firmware`,
+/// `service`, `dns_query` or `PROTOCOL.KEY` for a section attribute.
+#[derive(Debug, Serialize)]
+pub struct FactReport {
+    pub field: String,
+    pub value: String,
+    pub source: &'static str,
+    pub first_seen: Timestamp,
+}
+
+fn facts(d: &Device) -> Vec<FactReport> {
+    use crate::inventory::Dated;
+    fn fact<T: ToString>(field: &str, v: &Dated<T>) -> FactReport {
+        FactReport { field: field.to_string(), value: v.value.to_string(), source: v.source.name(), first_seen: v.first_seen }
+    }
+    let mut out = Vec::new();
+    out.extend(d.ipv4.iter().map(|v| fact("ipv4", v)));
+    out.extend(d.ipv6.iter().map(|v| fact("ipv6", v)));
+    out.extend(d.hostnames.iter().map(|v| fact("hostname", v)));
+    out.extend(d.model.iter().map(|v| fact("model", v)));
+    out.extend(d.firmware.iter().map(|v| fact("firmware", v)));
+    out.extend(d.attrs.iter().map(|a| FactReport {
+        field: format!("{}.{}", a.protocol.name(), a.key),
+        value: a.value.to_string(),
+        source: a.protocol.name(),
+        first_seen: a.first_seen,
+    }));
+    out.extend(d.services.iter().map(|s| {
+        let port = s.value.port.map_or(String::new(), |p| format!(" port {p}"));
+        let name = if s.value.name.is_empty() { String::new() } else { format!(" {}", s.value.name) };
+        FactReport { field: "service".into(), value: format!("{}{name}{port}", s.value.kind), source: s.source.name(), first_seen: s.first_seen }
+    }));
+    out.extend(d.dns_queries.iter().map(|v| fact("dns_query", v)));
+    out
 }
 
 impl DeviceReport {
@@ -134,6 +174,7 @@ fn device_report(d: &Device, lists: &[Watchlist], min: Confidence) -> DeviceRepo
         hints,
         risks,
         notes: d.notes.clone(),
+        facts: facts(d),
     }
 }
 
