@@ -199,9 +199,34 @@ fn unreadable_inputs_are_one_line_errors_with_status_2() {
     let o = quietwire(&["read", &missing]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no-such-file.pcap") && stderr(&o).contains("No such file"), "{}", stderr(&o));
-    let o = quietwire(&["read", &root().join("captures").display().to_string()]);
+    let empty = tempfile::tempdir().unwrap();
+    let o = quietwire(&["read", &empty.path().display().to_string()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is a directory"));
+    assert!(stderr(&o).contains("no capture files"), "{}", stderr(&o));
+}
+
+/// A directory stands for the files in it, in name order: the same document as naming
+/// them one by one (hidden files and subdirectories left out).
+#[test]
+fn a_directory_reads_as_its_files_in_name_order() {
+    let dir = root().join("captures/derived");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+        .map(|p| p.display().to_string())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    let by_dir = quietwire(&["read", "-f", "json", &dir.display().to_string()]);
+    let mut args = vec!["read", "-f", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let by_files = quietwire(&args);
+    assert_eq!(by_dir.status.code(), by_files.status.code());
+    assert_eq!(String::from_utf8_lossy(&by_dir.stdout), String::from_utf8_lossy(&by_files.stdout));
+    let doc: serde_json::Value = serde_json::from_slice(&by_dir.stdout).unwrap();
+    let read: Vec<&str> = doc["capture"]["sources"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(read, files.iter().map(String::as_str).collect::<Vec<_>>());
 }
 
 #[test]
