@@ -213,7 +213,7 @@ fn evidence_cases() -> Vec<Case> {
         "02:c1:ee:00:00:09",
         "TP-Link",
         "medium",
-        &["medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR841N/9.0"],
+        &["medium ssdp model-name model=TL-WR841N", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR841N/9.0"],
         &[
             ("CVE-2025-9377", "model \"TL-WR841N\", hardware version 9 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WR841N/9.0\")"),
             ("CVE-2023-50224", "model \"TL-WR841N\" (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WR841N/9.0\")"),
@@ -328,7 +328,7 @@ fn conflict_cases() -> Vec<Case> {
         "02:c1:ee:00:00:20",
         "TP-Link",
         "high",
-        &["medium dhcp hostname-model hostname=Archer_C6", "medium ssdp ssdp-server ssdp.server=Linux/3.3.8 UPnP/1.0 Archer C6/2.0"],
+        &["medium dhcp hostname-model hostname=Archer_C6", "medium ssdp model-name model=Archer C6", "medium ssdp ssdp-server ssdp.server=Linux/3.3.8 UPnP/1.0 Archer C6/2.0"],
         &[],
     ),
     // one rule told by two protocols is one signal: medium
@@ -437,29 +437,29 @@ fn brand_cases() -> Vec<Case> {
         "50:c7:bf:30:00:10",
         "TP-Link",
         "high",
-        &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR940N/4.0"],
+        &[TPLINK_OUI, "medium ssdp model-name model=TL-WR940N", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR940N/4.0"],
         &[("CVE-2023-33538", "model \"TL-WR940N\", hardware version 4 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WR940N/4.0\")")],
     ),
     flag(
         "50:c7:bf:30:00:11",
         "TP-Link",
         "high",
-        &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR740N/2.0"],
+        &[TPLINK_OUI, "medium ssdp model-name model=TL-WR740N", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR740N/2.0"],
         &[("CVE-2023-33538", "model \"TL-WR740N\", hardware version 2 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WR740N/2.0\")")],
     ),
     flag(
         "50:c7:bf:30:00:12",
         "TP-Link",
         "high",
-        &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WA855RE/5.0"],
+        &[TPLINK_OUI, "medium ssdp model-name model=TL-WA855RE", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WA855RE/5.0"],
         &[("CVE-2020-24363", "model \"TL-WA855RE\", hardware version 5 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WA855RE/5.0\")")],
     ),
-    flag("50:c7:bf:30:00:13", "TP-Link", "high", &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WA855RE/4.0"], &[]),
+    flag("50:c7:bf:30:00:13", "TP-Link", "high", &[TPLINK_OUI, "medium ssdp model-name model=TL-WA855RE", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WA855RE/4.0"], &[]),
     flag(
         "50:c7:bf:30:00:14",
         "TP-Link",
         "high",
-        &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"],
+        &[TPLINK_OUI, "medium ssdp model-name model=TL-WDR3600", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"],
         &[("CVE-2015-3035", "model \"TL-WDR3600\", hardware version 1 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WDR3600/1.0\")")],
     ),
     // a KEV model by DHCP vendor class, hardware unknown: every entry for it
@@ -889,7 +889,7 @@ fn real_tl_wdr3600_is_a_known_exploited_model() {
             "e8:de:27:ff:c0:78",
             "TP-Link",
             "high",
-            &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"],
+            &[TPLINK_OUI, "medium ssdp model-name model=TL-WDR3600", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"],
             &[("CVE-2015-3035", "model \"TL-WDR3600\", hardware version 1 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WDR3600/1.0\")")],
         ),
         &f,
@@ -947,6 +947,15 @@ const CORPUS_FLAGGED: &[(&str, &str, &str, &str)] = &[
     ("pcap-anonymize/test/traces/dhcp.pcap", "50:c7:bf:f5:a0:83", "Kasa", "high"),
     // Tapo devices talking HTTP: only their blocks say TP-Link here
     ("pcap-anonymize/test/traces/http.pcap", "1c:61:b4:c3:0e:95", "TP-Link", "high"),
+    // The SERVER's product is the model, in the JSON and in the table's MODEL column.
+    assert_eq!(device(&inv, "e8:de:27:ff:c0:78")["model"], "TL-WDR3600");
+    assert!(device(&inv, "e8:de:27:ff:c0:77")["model"].is_null());
+    let o = quietwire(&["read", &f]);
+    let text = stdout(&o);
+    let header = text.lines().next().unwrap();
+    let col = header.find("MODEL").unwrap();
+    let row = text.lines().find(|l| l.contains("e8:de:27:ff:c0:78")).unwrap();
+    assert_eq!(row[col..].split_whitespace().next(), Some("TL-WDR3600"), "{text}");
     ("pcap-anonymize/test/traces/http.pcap", "54:af:97:44:60:fe", "TP-Link", "high"),
     ("pcap-anonymize/test/traces/http.pcap", "9c:53:22:28:e5:ed", "TP-Link", "high"),
     ("pcapplusplus/Tests/Packet++Test/PacketExamples/postgres.pcapng", "8c:90:2d:2d:04:24", "TP-Link", "high"),
