@@ -417,6 +417,8 @@ impl Inventory {
                     side.hit("notes_per_device", 1, ts);
                 }
             }
+            // Given to the holder of the address by the analyzer before it gets here.
+            Fact::OfAddress(..) => {}
             Fact::Model(m) => set_latest(&mut d.model, m.clone(), o.protocol, ts),
             Fact::Firmware(f) => set_latest(&mut d.firmware, f.clone(), o.protocol, ts),
             Fact::Service(svc) => {

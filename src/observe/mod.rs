@@ -253,6 +253,11 @@ pub enum Fact {
     DnsQuery(String),
     Role(Role),
     Note(Note),
+    /// A fact about whichever device holds this IPv4 address, when a payload names the
+    /// device by address rather than by the frame's MAC (a DNS answer relayed by another
+    /// host). The observation's `mac` is the sender that told it; the analyzer gives the
+    /// fact to the device that has claimed the address so far, or drops it when none has.
+    OfAddress(Ipv4Addr, Box<Fact>),
 }
 
 #[derive(Clone, Debug, Eq, PartialEq)]
