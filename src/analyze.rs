@@ -197,6 +197,7 @@ impl Analyzer {
             return;
         }
         for o in self.scratch.drain(..) {
+            let Some(o) = to_holder(&self.inventory, o) else { continue };
             self.inventory.apply(&o);
             if self.watch == Some(o.mac) && self.watched.len() < MAX_WATCHED_OBSERVATIONS {
                 self.watched.push(o);
@@ -243,6 +244,15 @@ impl Analyzer {
         }
         self.stats.sources.push(SourceStats { path: path.display().to_string(), summary: summary.clone() });
         Ok(summary)
+    }
+}
+
+/// A fact about the holder of an address goes to the device that has claimed the address
+/// (ARP, DHCP …) so far; nobody's when none has. Other observations pass unchanged.
+fn to_holder(inv: &Inventory, o: Observation) -> Option<Observation> {
+    match o.fact {
+        Fact::OfAddress(ip, fact) => inv.owner_of(ip).map(|mac| Observation { mac, fact: *fact, ..o }),
+        _ => Some(o),
     }
 }
 
@@ -456,5 +466,19 @@ mod tests {
             .map(|p| p.strip_prefix(dir.path()).unwrap_or(p).display().to_string())
             .collect();
         assert_eq!(names, ["first.pcap", "a.pcap1", "b.pcap", "c.pcap"]);
+    }
+
+    #[test]
+    fn facts_about_an_address_go_to_its_holder_or_nobody() {
+        let (teller, holder): (MacAddr, MacAddr) = ("b8:27:eb:00:00:02".parse().unwrap(), "98:da:c4:00:00:01".parse().unwrap());
+        let mut inv = Inventory::new(Limits::default());
+        let obs = |mac, protocol, fact| Observation { ts: Timestamp(1), mac, protocol, fact };
+        inv.apply(&obs(holder, Protocol::Arp, Fact::Ipv4("192.168.0.1".parse().unwrap())));
+        let name = Fact::Attr("admin_name", AttrValue::Text("tplinkwifi.net".into()));
+        let about = |ip: &str| obs(teller, Protocol::Dns, Fact::OfAddress(ip.parse().unwrap(), Box::new(name.clone())));
+        assert_eq!(to_holder(&inv, about("192.168.0.1")), Some(obs(holder, Protocol::Dns, name.clone())));
+        assert_eq!(to_holder(&inv, about("192.168.0.9")), None);
+        let plain = obs(teller, Protocol::Dns, Fact::Present);
+        assert_eq!(to_holder(&inv, plain.clone()), Some(plain));
     }
 }

@@ -5,6 +5,8 @@
 //!   CISA KEV entries, the Quad7 ports and TDDP. Each device's flag or hint is asserted
 //!   whole: watchlist, brand, confidence, every piece of evidence (confidence, source,
 //!   rule, field, value; `against` for a conflict), and its risks with their evidence.
+//!   classify-attribution: a DNS forwarder's answer credits the gateway; a model named by
+//!   SSDP and by UPnP or devDiscover belongs to the better source.
 //! - The real TP-Link captures of the shared corpus, read in place (skipped when it is
 //!   absent): Kasa HS100/HS110, Tapo C200/P110/P115/L530, TL-WDR3600, TL-XDR6030.
 //! - The whole real corpus: exactly the expected devices are flagged, and nothing is a
@@ -213,7 +215,7 @@ fn evidence_cases() -> Vec<Case> {
         "02:c1:ee:00:00:09",
         "TP-Link",
         "medium",
-        &["medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR841N/9.0"],
+        &["medium ssdp model-name model=TL-WR841N", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR841N/9.0"],
         &[
             ("CVE-2025-9377", "model \"TL-WR841N\", hardware version 9 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WR841N/9.0\")"),
             ("CVE-2023-50224", "model \"TL-WR841N\" (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WR841N/9.0\")"),
@@ -328,7 +330,7 @@ fn conflict_cases() -> Vec<Case> {
         "02:c1:ee:00:00:20",
         "TP-Link",
         "high",
-        &["medium dhcp hostname-model hostname=Archer_C6", "medium ssdp ssdp-server ssdp.server=Linux/3.3.8 UPnP/1.0 Archer C6/2.0"],
+        &["medium dhcp hostname-model hostname=Archer_C6", "medium ssdp model-name model=Archer C6", "medium ssdp ssdp-server ssdp.server=Linux/3.3.8 UPnP/1.0 Archer C6/2.0"],
         &[],
     ),
     // one rule told by two protocols is one signal: medium
@@ -437,29 +439,29 @@ fn brand_cases() -> Vec<Case> {
         "50:c7:bf:30:00:10",
         "TP-Link",
         "high",
-        &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR940N/4.0"],
+        &[TPLINK_OUI, "medium ssdp model-name model=TL-WR940N", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR940N/4.0"],
         &[("CVE-2023-33538", "model \"TL-WR940N\", hardware version 4 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WR940N/4.0\")")],
     ),
     flag(
         "50:c7:bf:30:00:11",
         "TP-Link",
         "high",
-        &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR740N/2.0"],
+        &[TPLINK_OUI, "medium ssdp model-name model=TL-WR740N", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WR740N/2.0"],
         &[("CVE-2023-33538", "model \"TL-WR740N\", hardware version 2 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WR740N/2.0\")")],
     ),
     flag(
         "50:c7:bf:30:00:12",
         "TP-Link",
         "high",
-        &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WA855RE/5.0"],
+        &[TPLINK_OUI, "medium ssdp model-name model=TL-WA855RE", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WA855RE/5.0"],
         &[("CVE-2020-24363", "model \"TL-WA855RE\", hardware version 5 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WA855RE/5.0\")")],
     ),
-    flag("50:c7:bf:30:00:13", "TP-Link", "high", &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WA855RE/4.0"], &[]),
+    flag("50:c7:bf:30:00:13", "TP-Link", "high", &[TPLINK_OUI, "medium ssdp model-name model=TL-WA855RE", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WA855RE/4.0"], &[]),
     flag(
         "50:c7:bf:30:00:14",
         "TP-Link",
         "high",
-        &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"],
+        &[TPLINK_OUI, "medium ssdp model-name model=TL-WDR3600", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"],
         &[("CVE-2015-3035", "model \"TL-WDR3600\", hardware version 1 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WDR3600/1.0\")")],
     ),
     // a KEV model by DHCP vendor class, hardware unknown: every entry for it
@@ -537,6 +539,56 @@ fn crafted_each_brand_kev_model_quad7_and_tddp() {
 }
 
 /// The table lists flagged devices first, with brand and confidence.
+/// Facts one host tells about another, and one model told by several protocols.
+fn attribution_cases() -> Vec<Case> {
+    vec![
+        // the Pi-hole's answer names the gateway's address: the gateway gets the evidence
+        flag("02:c1:ee:00:00:40", "TP-Link", "high", &["high dns dns-admin-name dns.admin_name=tplinkwifi.net"], &[]),
+        // the forwarder, the asker, and nobody for the address no device holds
+        nothing("b8:27:eb:40:00:41"),
+        nothing("0a:c1:ee:00:00:f0"),
+        // SSDP named the model first; the UPnP description names it too and is its source
+        flag(
+            "02:c1:ee:00:00:42",
+            "TP-Link",
+            "high",
+            &[
+                "high upnp upnp-manufacturer upnp.manufacturer=TP-Link",
+                "high upnp upnp-manufacturer-url upnp.manufacturer_url=https://www.tp-link.com",
+                "medium upnp model-name model=Archer C6",
+                "medium ssdp ssdp-server ssdp.server=Linux/3.3.8 UPnP/1.0 Archer C6/2.0",
+                "medium upnp upnp-friendly-name upnp.friendly_name=Archer C6",
+            ],
+            &[],
+        ),
+        // SSDP then devDiscover with the same model: the decoded protocol tells it (high)
+        flag(
+            "02:c1:ee:00:00:43",
+            "TP-Link",
+            "high",
+            &["high tplink5001 udp5001-broadcast model=TL-XDR3010", "medium ssdp ssdp-server ssdp.server=vxWorks/5.5 UPnP/1.0 TL-XDR3010/2.0"],
+            &[],
+        ),
+        // another vendor's model from its SERVER: a model, no evidence
+        nothing("02:c1:ee:00:00:44"),
+        nothing("00:1b:21:c1:00:f1"),
+    ]
+}
+
+#[test]
+fn crafted_attribution_across_hosts_and_protocols() {
+    let f = crafted("classify-attribution.pcap");
+    check_all(&f, &attribution_cases());
+    let inv = inventory(&f, &[]);
+    let models: Vec<(&str, &str)> =
+        devices(&inv).iter().filter_map(|d| Some((d["mac"].as_str()?, d["model"].as_str()?))).collect();
+    assert_eq!(models, [("02:c1:ee:00:00:42", "Archer C6"), ("02:c1:ee:00:00:43", "TL-XDR3010"), ("02:c1:ee:00:00:44", "DCS-935L")]);
+    // The admin name sits on the gateway only; no device was made for 192.168.10.99.
+    let named: Vec<&str> = devices(&inv).iter().filter(|d| !d["dns"]["admin_name"].is_null()).map(|d| d["mac"].as_str().unwrap()).collect();
+    assert_eq!(named, ["02:c1:ee:00:00:40"]);
+    assert!(!devices(&inv).iter().any(|d| d["ipv4"].to_string().contains("192.168.10.99")), "{inv:#}");
+}
+
 #[test]
 fn table_lists_flagged_devices_first() {
     let o = quietwire(&["read", &crafted("classify-conflicts.pcap")]);
@@ -889,12 +941,21 @@ fn real_tl_wdr3600_is_a_known_exploited_model() {
             "e8:de:27:ff:c0:78",
             "TP-Link",
             "high",
-            &[TPLINK_OUI, "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"],
+            &[TPLINK_OUI, "medium ssdp model-name model=TL-WDR3600", "medium ssdp ssdp-server ssdp.server=ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"],
             &[("CVE-2015-3035", "model \"TL-WDR3600\", hardware version 1 (ssdp.server \"ipos/7.0 UPnP/1.0 TL-WDR3600/1.0\")")],
         ),
         &f,
     );
     check(&inv, &flag("e8:de:27:ff:c0:77", "TP-Link", "high", &[TPLINK_OUI], &[]), &f);
+    // The SERVER's product is the model, in the JSON and in the table's MODEL column.
+    assert_eq!(device(&inv, "e8:de:27:ff:c0:78")["model"], "TL-WDR3600");
+    assert!(device(&inv, "e8:de:27:ff:c0:77")["model"].is_null());
+    let o = quietwire(&["read", &f]);
+    let text = stdout(&o);
+    let header = text.lines().next().unwrap();
+    let col = header.find("MODEL").unwrap();
+    let row = text.lines().find(|l| l.contains("e8:de:27:ff:c0:78")).unwrap();
+    assert_eq!(row[col..].split_whitespace().next(), Some("TL-WDR3600"), "{text}");
 }
 
 /// TL-XDR6030 and TL-XDR1860 (suricata-verify otherhtp): devDiscover and SSDP; no KEV

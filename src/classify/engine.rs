@@ -174,8 +174,13 @@ fn evaluate_full(d: &Device, w: &Watchlist, vendor: Option<&Assignment>) -> Opti
     }
     for f in &found {
         if let Some(m) = &f.model {
-            if !identity.models.iter().any(|(x, _, h)| x == m && *h == f.hw) {
-                identity.models.push((m.clone(), format!("{} {:?}", f.ev.field, f.ev.value), f.hw.clone()));
+            let entry = (m.clone(), format!("{} {:?}", f.ev.field, f.ev.value), f.hw.clone());
+            // A model named with its hardware version (an SSDP SERVER that also gave the
+            // reported model) replaces the same model without one.
+            match identity.models.iter_mut().find(|(x, _, h)| x == m && (*h == f.hw || h.is_none())) {
+                Some(e) if e.2.is_none() && f.hw.is_some() => *e = entry,
+                Some(_) => {}
+                None => identity.models.push(entry),
             }
         }
     }

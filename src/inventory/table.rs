@@ -145,7 +145,14 @@ fn add_sorted(list: &mut Vec<u16>, v: u16, max: usize, side: &mut Side, ts: Time
 
 fn set_latest<T: PartialEq>(slot: &mut Option<Dated<T>>, value: T, source: Protocol, ts: Timestamp) {
     match slot {
-        Some(d) if d.value == value => d.first_seen = d.first_seen.min(ts),
+        // The same value from a more authoritative source: that source told it (rules may
+        // ask for `from = ["kasa"]` after an SSDP SERVER named the same model).
+        Some(d) if d.value == value => {
+            d.first_seen = d.first_seen.min(ts);
+            if source.model_rank() > d.source.model_rank() {
+                d.source = source;
+            }
+        }
         // A less authoritative source never replaces a better one (mDNS `md` vs UPnP).
         Some(d) if d.source.model_rank() > source.model_rank() => {}
         _ => *slot = Some(Dated { value, source, first_seen: ts }),
@@ -410,6 +417,8 @@ impl Inventory {
                     side.hit("notes_per_device", 1, ts);
                 }
             }
+            // Given to the holder of the address by the analyzer before it gets here.
+            Fact::OfAddress(..) => {}
             Fact::Model(m) => set_latest(&mut d.model, m.clone(), o.protocol, ts),
             Fact::Firmware(f) => set_latest(&mut d.firmware, f.clone(), o.protocol, ts),
             Fact::Service(svc) => {

@@ -5,15 +5,19 @@
 //! beyond taking part in DNS: the names in it were resolved *for* someone else.
 //!
 //! One exception: TP-Link gateways answer their own admin names ([`ADMIN_NAMES`],
-//! `tplinkwifi.net` …) with their own address. A response that maps one of them to the
-//! responder's own source address marks the responder (`cx.src_mac`, the gateway) with
-//! `dns.admin_name`; it never marks the asker, which only typed the name.
+//! `tplinkwifi.net` …) with their own address. A response that maps one of them to an
+//! IPv4 address marks the device at that address with `dns.admin_name`: the responder
+//! (`cx.src_mac`) when the address is its own source address; otherwise whichever device
+//! holds the address ([`Fact::OfAddress`], resolved by the analyzer; nobody when no
+//! device has claimed it yet, as for the public addresses an Internet resolver gives).
+//! So a gateway is credited when a DNS forwarder (a Pi-hole, a mesh satellite) answers
+//! for it. It never marks the asker for having typed the name.
 //!
 //! UDP 53 also carries things that are not DNS. A payload whose header is not a
 //! plausible standard query or response (opcode QUERY, 1–8 questions, zero Z bit) is
 //! ignored without being counted as malformed.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use super::text::clean;
 use super::{AttrValue, Context, Fact, Observation, Outcome, Protocol};
@@ -26,6 +30,10 @@ pub const ADMIN_NAMES: [&str; 4] = ["tplinkwifi.net", "tplinklogin.net", "tplink
 
 /// Most questions a plausible unicast DNS message carries (in practice exactly one).
 const MAX_PLAUSIBLE_QUESTIONS: u16 = 8;
+
+/// Most addresses credited with an admin name from one response (a resolver may list
+/// several; a gateway answers with one).
+pub const MAX_ADMIN_ANSWERS: usize = 4;
 
 pub fn handle(cx: &Context, payload: &[u8], out: &mut Vec<Observation>) -> Outcome {
     if !plausible(payload) {
@@ -67,22 +75,37 @@ pub fn observe(cx: &Context, m: &Message, out: &mut Vec<Observation>) {
         }
         return;
     }
-    if let Some(name) = admin_name(cx, m) {
-        push(out, Fact::Attr("admin_name", AttrValue::Text(name.into())));
+    for (name, addr) in admin_answers(m) {
+        let fact = Fact::Attr("admin_name", AttrValue::Text(name.into()));
+        if cx.src_ip == Some(IpAddr::V4(addr)) {
+            push(out, fact);
+        } else {
+            push(out, Fact::OfAddress(addr, Box::new(fact)));
+        }
     }
 }
 
-/// The admin name a response maps to the responder's own IPv4 source address: an A
-/// answer whose owner is one of [`ADMIN_NAMES`], or any A answer equal to the source
-/// when the question asked for one (the owner may be the end of a CNAME chain).
-fn admin_name(cx: &Context, m: &Message) -> Option<&'static str> {
-    let Some(IpAddr::V4(src)) = cx.src_ip else { return None };
+/// The IPv4 addresses a response gives for an admin name, each once, at most
+/// [`MAX_ADMIN_ANSWERS`]: A answers whose owner is one of [`ADMIN_NAMES`], or any A
+/// answer when the question asked for one (the owner may be the end of a CNAME chain).
+fn admin_answers(m: &Message) -> Vec<(&'static str, Ipv4Addr)> {
+    let mut found: Vec<(&'static str, Ipv4Addr)> = Vec::new();
     if m.response_code() != ResponseCode::NoError {
-        return None;
+        return found;
     }
     let admin = |n: &DnsName| ADMIN_NAMES.iter().copied().find(|a| is_name(n, a));
     let asked = m.questions.iter().find_map(|q| admin(&q.name));
-    m.section(Section::Answer).filter(|r| r.data == RData::A(src)).find_map(|r| admin(&r.name).or(asked))
+    for r in m.section(Section::Answer) {
+        let RData::A(addr) = r.data else { continue };
+        let Some(name) = admin(&r.name).or(asked) else { continue };
+        if found.len() >= MAX_ADMIN_ANSWERS {
+            break;
+        }
+        if !found.iter().any(|(_, a)| *a == addr) {
+            found.push((name, addr));
+        }
+    }
+    found
 }
 
 /// `n` is the dotted name `s` (ASCII case-insensitive).
@@ -137,15 +160,22 @@ mod tests {
         );
     }
 
+    fn of_address(ip: &str, name: &str) -> Fact {
+        Fact::OfAddress(ip.parse().unwrap(), Box::new(Fact::Attr("admin_name", AttrValue::Text(name.into()))))
+    }
+
     #[test]
-    fn admin_name_needs_the_responders_own_address() {
-        // An upstream resolver relayed by another host: the answer is not its source.
-        let other = cx("00:11:22:33:44:55", "192.168.0.254");
-        let (f, _) = run(&other, &unhex(ADMIN_RESPONSE));
-        assert_eq!(f, vec![(other.src_mac.unwrap(), Fact::Present)]);
-        // Over IPv6 the A record cannot be the source.
-        let (f, _) = run(&cx("98:da:c4:00:00:01", "fe80::1"), &unhex(ADMIN_RESPONSE));
-        assert_eq!(f.len(), 1);
+    fn admin_name_answered_by_another_host_is_about_the_address() {
+        // A forwarder (192.168.0.254) answers with the gateway's address: a fact about
+        // whoever holds 192.168.0.1, never about the forwarder.
+        let other = cx("b8:27:eb:00:00:02", "192.168.0.254");
+        let (f, r) = run(&other, &unhex(ADMIN_RESPONSE));
+        assert_eq!(r, Ok(()));
+        let m = other.src_mac.unwrap();
+        assert_eq!(f, vec![(m, Fact::Present), (m, of_address("192.168.0.1", "tplinkwifi.net"))]);
+        // Over IPv6 the A record cannot be the source: about the address too.
+        let v6 = cx("98:da:c4:00:00:01", "fe80::1");
+        assert_eq!(run(&v6, &unhex(ADMIN_RESPONSE)).0[1..], [(v6.src_mac.unwrap(), of_address("192.168.0.1", "tplinkwifi.net"))]);
         // An NXDOMAIN, and another name resolved to the responder: no admin name.
         let mut b = unhex(ADMIN_RESPONSE);
         b[3] = 0x83;
@@ -153,6 +183,27 @@ mod tests {
         let mut b = unhex(ADMIN_RESPONSE);
         b[13] = b'X';
         assert_eq!(run(&cx("98:da:c4:00:00:01", "192.168.0.1"), &b).0.len(), 1);
+    }
+
+    #[test]
+    fn admin_answers_are_distinct_and_bounded() {
+        // `mwlogin.net` with seven A answers: the gateway's own address twice, then five
+        // others; the own one is kept once, the others up to MAX_ADMIN_ANSWERS in all.
+        let n = 7u8;
+        let mut b = unhex("0002 8180 0001 00 00 0000 0000 076d776c6f67696e036e657400 0001 0001");
+        b[7] = n;
+        for last in [1u8, 1, 2, 3, 4, 5, 6] {
+            b.extend(unhex("c00c 0001 0001 00000000 0004 c0a800"));
+            b.push(last);
+        }
+        let gw = cx("98:da:c4:00:00:01", "192.168.0.1");
+        let (f, r) = run(&gw, &b);
+        assert_eq!(r, Ok(()));
+        let m = gw.src_mac.unwrap();
+        let own = Fact::Attr("admin_name", AttrValue::Text("mwlogin.net".into()));
+        let others = ["192.168.0.2", "192.168.0.3", "192.168.0.4"].map(|a| (m, of_address(a, "mwlogin.net")));
+        assert_eq!(f[1..], [[(m, own)].as_slice(), &others].concat()[..]);
+        assert_eq!(f.len(), 1 + MAX_ADMIN_ANSWERS);
     }
 
     #[test]

@@ -113,13 +113,15 @@ impl Protocol {
 
     /// How authoritative a model or firmware claim from this protocol is: a vendor
     /// protocol's own sysinfo beats a UPnP description, which beats inventory TLVs,
-    /// which beat names and TXT hints. A claim never replaces a higher-ranked one.
+    /// which beat names and TXT hints, which beat the product token of an SSDP SERVER.
+    /// A claim never replaces a higher-ranked one.
     pub fn model_rank(self) -> u8 {
         match self {
             Protocol::Kasa | Protocol::Tdp | Protocol::Easysmart | Protocol::Tplink5001 => 5,
             Protocol::Upnp => 4,
             Protocol::Lldp | Protocol::Cdp => 3,
             Protocol::Dhcp | Protocol::Dhcpv6 => 2,
+            Protocol::Ssdp => 0,
             _ => 1,
         }
     }
@@ -251,6 +253,11 @@ pub enum Fact {
     DnsQuery(String),
     Role(Role),
     Note(Note),
+    /// A fact about whichever device holds this IPv4 address, when a payload names the
+    /// device by address rather than by the frame's MAC (a DNS answer relayed by another
+    /// host). The observation's `mac` is the sender that told it; the analyzer gives the
+    /// fact to the device that has claimed the address so far, or drops it when none has.
+    OfAddress(Ipv4Addr, Box<Fact>),
 }
 
 #[derive(Clone, Debug, Eq, PartialEq)]

@@ -16,6 +16,12 @@
 //! LOCATION is kept exactly as sent (a later stage watches TCP streams to it). Its host
 //! is never bound to the sender: an address that differs from the packet's source
 //! belongs to another interface or another host.
+//!
+//! A SERVER of the form `<os>/<ver> UPnP/1.x <product>/<ver>` whose product is a model
+//! (`ipos/7.0 UPnP/1.0 TL-WDR3600/1.0`, `Linux, UPnP/1.0 DCS-935L/1.0`) gives the model:
+//! see [`server_model`]. The version after it is not kept as a fact: TP-Link's ipos and
+//! vxWorks stacks put the hardware version there, other vendors a firmware version, and
+//! the SERVER string itself stays in the section for rules that know which is which.
 
 use super::text::{MAX_TEXT_LEN, clean};
 use super::{AttrValue, Context, Fact, Observation, Outcome, Protocol, Service};
@@ -102,6 +108,9 @@ fn describe(cx: &Context, mac: MacAddr, r: &SsdpRepr<'_>, kind: Kind, out: &mut 
     let target = text(target);
     if let Some(s) = &server {
         push(attr("server", s.clone().into()));
+        if let Some(model) = server_model(s) {
+            push(Fact::Model(model.to_string()));
+        }
     }
     if let Some(l) = &location {
         push(attr("location", l.clone().into()));
@@ -135,6 +144,50 @@ fn describe(cx: &Context, mac: MacAddr, r: &SsdpRepr<'_>, kind: Kind, out: &mut 
     txt.extend(location.clone().map(|l| ("location".to_string(), l)));
     let port = location.as_deref().and_then(|l| ssdp::url_host_port(l.as_bytes())).map(|(_, p)| p);
     push(Fact::Service(Service { kind: t, name: device.unwrap_or_default(), port, txt }));
+}
+
+/// Longest product token taken as a model (the longest real one seen is `TL-XDR6030`
+/// followed by an edition; model names are short).
+pub const MAX_MODEL_LEN: usize = 32;
+
+/// Product tokens of generic UPnP stacks and of DLNA, not of a device (lowercase
+/// substrings): `MiniUPnPd`, `Portable SDK for UPnP devices`, `UPnP-Device-Host`,
+/// `UPnP Stack`, `libupnp`, `Intel SDK`, `DLNADOC`, Broadcom's `BRCM400`.
+const STACK_WORDS: [&str; 5] = ["upnp", "sdk", "stack", "dlna", "brcm"];
+
+/// The model a SERVER names as its product, when it looks like one. Conservative: after
+/// the last `UPnP/1.x` (and an optional comma) there must be exactly one `<product>/<ver>`
+/// ending the string, the version digits and dots (`1.0`, `V2`); the product printable
+/// ASCII of at most [`MAX_MODEL_LEN`] bytes, one or two words of letters, digits and
+/// `-_.+()`, starting with a letter, holding a letter and a digit (`IpBridge`, `Sonos`,
+/// `Unspecified` are names, not models), and no stack word ([`STACK_WORDS`]). A product
+/// in another encoding (GBK `TL-XDR6030易展版` read as lossy UTF-8) gives no model.
+pub fn server_model(server: &str) -> Option<&str> {
+    let lower = server.to_ascii_lowercase();
+    let word_start = |i: usize| i == 0 || matches!(lower.as_bytes()[i - 1], b' ' | b'\t' | b',');
+    let at = lower.rmatch_indices("upnp/1.").map(|(i, _)| i).find(|&i| word_start(i))?;
+    let rest = server.get(at + "upnp/1.".len()..)?;
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = rest.strip_prefix(',').unwrap_or(rest);
+    if !rest.starts_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let (product, version) = rest.trim().rsplit_once('/')?;
+    let product = product.trim();
+    let version = version.strip_prefix(['v', 'V']).unwrap_or(version);
+    let version_ok = version.len() <= 16 && version.starts_with(|c: char| c.is_ascii_digit()) && version.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let chars_ok = product.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.+() ".contains(&b));
+    let words = product.split(' ').count();
+    let lowered = product.to_ascii_lowercase();
+    let model = version_ok
+        && chars_ok
+        && product.len() <= MAX_MODEL_LEN
+        && words <= 2
+        && !product.contains("  ")
+        && product.starts_with(|c: char| c.is_ascii_alphabetic())
+        && product.bytes().any(|b| b.is_ascii_digit())
+        && !STACK_WORDS.iter().any(|w| lowered.contains(w));
+    model.then_some(product)
 }
 
 /// The device a USN names: its UUID, or for a USN without `uuid:` the part before `::`.
@@ -379,6 +432,88 @@ mod tests {
         assert!(looks_like_http(b"\r\nM-SEARCH * HTTP/1.1"));
         assert!(!looks_like_http(b"NOTIFY"));
         assert!(!looks_like_http(b" x"));
+    }
+
+    /// Every SSDP SERVER of the real corpus (`tshark -Y ssdp -T fields -e http.server` over
+    /// ../shared/captures/real), then common ones from other devices: which name a model.
+    #[test]
+    fn server_models_from_real_servers() {
+        for (server, want) in [
+            ("ipos/7.0 UPnP/1.0 TL-WDR3600/1.0", Some("TL-WDR3600")),
+            ("Linux,    UPnP/1.0 DCS-935L/1.0", Some("DCS-935L")),
+            (GBK_CLEAN, None),
+            ("Unspecified, UPnP/1.0, Unspecified", None),
+            ("UPnP/Tomato 1.28.7500 MIPSR2Toastman-RT K26 USB Ext UPnP/1.0 MiniUPnPd/1.6", None),
+            ("UPnP/1.0 UPnP/1.0 UPnP-Device-Host/1.0", None),
+            ("POSIX, UPnP/1.0 UPnP Stack/1.2.0.0 (BROADCOM INTERNAL)", None),
+            ("Linux/3.14.0 UPnP/1.0 IpBridge/1.9.0", None),
+            ("Hue/1.0 UPnP/1.0 IpBridge/1.57.0", None),
+            ("Linux/2.6.21, UPnP/1.0, Portable SDK for UPnP devices/1.6.18", None),
+            ("Embedded UPnP/1.0", None),
+            ("Cellvision UPnP/1.0", None),
+            // not in the corpus
+            ("ipos/7.0 UPnP/1.0 TL-WR841N/9.0", Some("TL-WR841N")),
+            ("Linux/3.3.8 UPnP/1.0 Archer C6/2.0", Some("Archer C6")),
+            ("vxWorks/5.5 UPnP/1.0 TL-WR940N/V4", Some("TL-WR940N")),
+            ("Linux/2.6.36, UPnP/1.0, T1600G-28TS/3.0", Some("T1600G-28TS")),
+            ("Linux/2.x UPnP/1.0 Avtech/1.0", None),
+            ("Linux/2.6 UPnP/1.0 BRCM400/1.0", None),
+            ("Linux/2.6.35 UPnP/1.0 DLNADOC/1.50 Platinum/1.0.4.2", None),
+            ("Linux/4.9 UPnP/1.1 MiniUPnPd/2.1", None),
+            ("Linux UPnP/1.0 Sonos/57.3-79200 (ZPS9)", None),
+            ("Linux/3.0 UPnP/1.0 libupnp1/1.6", None),
+            ("Linux/3.0 UPnP/1.0 Router 2 Model 3/1.0", None),
+            ("Linux/3.0 UPnP/1.0 2WIRE/1.0", None),
+            ("Linux/3.0 UPnP/1.0 TL-WR841N/9.x", None),
+            ("Linux/3.0 XUPnP/1.0 TL-WR841N/9.0", None),
+            ("Linux/3.0 UPnP/1.0TL-WR841N/9.0", None),
+            ("Linux/3.0 UPnP/1.0 ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/1.0", None),
+            ("UPnP/1.0", None),
+            ("", None),
+        ] {
+            assert_eq!(server_model(server), want, "{server:?}");
+        }
+    }
+
+    #[test]
+    fn server_naming_a_model_gives_the_model() {
+        let b = b"NOTIFY * HTTP/1.1\r\nNT: upnp:rootdevice\r\nNTS: ssdp:alive\r\nSERVER: ipos/7.0 UPnP/1.0 TL-WDR3600/1.0\r\nUSN: uuid:r::upnp:rootdevice\r\n\r\n";
+        let (f, r) = facts(&multicast(), b);
+        assert_eq!(r, Ok(()));
+        assert_eq!(f[..3], [Fact::Present, text("server", "ipos/7.0 UPnP/1.0 TL-WDR3600/1.0"), Fact::Model("TL-WDR3600".into())]);
+        // A search answer too; a search never (its SERVER, if any, is the control point's).
+        let b = b"HTTP/1.1 200 OK\r\nSERVER: Linux/3.3.8 UPnP/1.0 Archer C6/2.0\r\nST: upnp:rootdevice\r\nUSN: uuid:r\r\n\r\n";
+        assert!(facts(&multicast(), b).0.contains(&Fact::Model("Archer C6".into())));
+        let b = b"M-SEARCH * HTTP/1.1\r\nST: ssdp:all\r\nSERVER: ipos/7.0 UPnP/1.0 TL-WDR3600/1.0\r\n\r\n";
+        assert!(!facts(&multicast(), b).0.iter().any(|x| matches!(x, Fact::Model(_))));
+    }
+
+    /// The SERVER's model is the weakest claim: any other source replaces it, it replaces none.
+    #[test]
+    fn server_model_ranks_below_every_other_source() {
+        use crate::inventory::{Inventory, Limits};
+        for other in [Protocol::Upnp, Protocol::Tplink5001, Protocol::Mdns, Protocol::Dhcp] {
+            for ssdp_first in [true, false] {
+                let mut inv = Inventory::new(Limits::default());
+                let mut claims = [(Protocol::Ssdp, "TL-WDR3600"), (other, "TL-WDR3600 v1")];
+                if !ssdp_first {
+                    claims.reverse();
+                }
+                for (i, (p, m)) in claims.into_iter().enumerate() {
+                    inv.apply(&Observation { ts: Timestamp(i as i64), mac: ROUTER, protocol: p, fact: Fact::Model(m.into()) });
+                }
+                let model = inv.get(&ROUTER).and_then(|d| d.model.clone()).unwrap();
+                assert_eq!((model.value.as_str(), model.source), ("TL-WDR3600 v1", other), "{other:?}, ssdp first: {ssdp_first}");
+            }
+            // The same model told by SSDP first: the better source is the one kept, with the
+            // first sighting.
+            let mut inv = Inventory::new(Limits::default());
+            for (i, p) in [Protocol::Ssdp, other, Protocol::Ssdp].into_iter().enumerate() {
+                inv.apply(&Observation { ts: Timestamp(i as i64), mac: ROUTER, protocol: p, fact: Fact::Model("TL-WDR3600".into()) });
+            }
+            let model = inv.get(&ROUTER).and_then(|d| d.model.clone()).unwrap();
+            assert_eq!((model.source, model.first_seen), (other, Timestamp(0)), "{other:?}");
+        }
     }
 
     #[test]

@@ -24,6 +24,7 @@ fn fact_text(f: &Fact) -> String {
             format!("note: ARP claimed {ip} for this MAC in a frame from {frame_source}")
         }
         Fact::Note(Note::ClaimedMac { protocol, mac }) => format!("note: {} payload names MAC {mac}", protocol.name()),
+        Fact::OfAddress(ip, f) => format!("about the holder of {ip}: {}", fact_text(f)),
     }
 }
 

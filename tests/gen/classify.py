@@ -3,7 +3,7 @@
 
     python3 tests/gen/classify.py
 
-Writes captures/crafted/classify-{evidence,conflicts,brands}.pcap (Ethernet, microsecond
+Writes captures/crafted/classify-{evidence,conflicts,brands,attribution}.pcap (Ethernet, microsecond
 pcap). Deterministic: fixed MACs, addresses, ports, sequence numbers and timestamps
 (2024-03-01T00:00:00Z plus 10 ms per frame), no randomness. tests/e2e_classify.rs
 asserts, device by device, the flag, brand, confidence, evidence rules, conflict and
@@ -17,6 +17,10 @@ risks; captures/README.md lists the same facts.
 - classify-brands.pcap: one device per brand, the models of every CISA KEV entry (with
   and without a known hardware version), the Quad7 ports, TDDP, and a Hikvision
   camera for the fcc-covered list.
+- classify-attribution.pcap: facts told by one host about another or by several
+  protocols: a DNS forwarder answering the admin name with the gateway's address (and
+  with an address nobody holds); models named by an SSDP SERVER and also by a UPnP
+  description or devDiscover, which win.
 
 Wire formats of TP-Link's own protocols come from tests/gen/tplink.py (imported). Values
 that no public source shows a device sending (Mercury speaking devDiscover, a CDP
@@ -446,11 +450,44 @@ def brands():
     write_pcap("classify-brands.pcap", f)
 
 
+# ---------------------------------------------------------------- classify-attribution.pcap
+
+def attribution():
+    f = []
+    # dns: a Pi-hole forwards the phone's admin-name queries; its answers name the
+    # gateway's address (the gateway gets the evidence) and an address nobody holds.
+    gw = ("02:c1:ee:00:00:40", lan(64))
+    pihole = ("b8:27:eb:40:00:41", lan(65))
+    f.append(arp_announce(gw))
+    f.append(arp_announce(pihole))
+    f.append(arp_announce(PHONE))
+    f.append(udp(PHONE, pihole, 50200, 53, dns_query(0x4001, "tplinkwifi.net")))
+    f.append(udp(pihole, PHONE, 53, 50200, dns_answer(0x4001, "tplinkwifi.net", gw[1])))
+    f.append(udp(PHONE, pihole, 50201, 53, dns_query(0x4002, "tplinklogin.net")))
+    f.append(udp(pihole, PHONE, 53, 50201, dns_answer(0x4002, "tplinklogin.net", lan(99))))
+    # ssdp then upnp: the SERVER names the model, the description fetched by the PC names
+    # it too and wins; SSDP announcing again changes nothing.
+    c6 = ("02:c1:ee:00:00:42", lan(66))
+    f.append(arp_reply(c6, PC))
+    f.append(ssdp_notify(c6, "Linux/3.3.8 UPnP/1.0 Archer C6/2.0"))
+    f += upnp_fetch(c6, PC, upnp_description("Archer C6", "TP-Link", "Archer C6", "2.0", "archer-c6-02c1ee000042"))
+    f.append(ssdp_notify(c6, "Linux/3.3.8 UPnP/1.0 Archer C6/2.0"))
+    # ssdp then devDiscover with the same model: the decoded TP-Link protocol tells it
+    xdr = ("02:c1:ee:00:00:43", lan(67))
+    f.append(ssdp_notify(xdr, "vxWorks/5.5 UPnP/1.0 TL-XDR3010/2.0"))
+    f.append(devdiscover(xdr, "TL-XDR3010", "2.0", "1.0.12", "tplogin.cn"))
+    # another vendor's camera: its SERVER names a model (D-Link's form, from IoT Sentinel)
+    f.append(ssdp_notify(("02:c1:ee:00:00:44", lan(68)), "Linux,    UPnP/1.0 DCS-935L/1.0"))
+    f.append(arp_announce(PC))
+    write_pcap("classify-attribution.pcap", f)
+
+
 def main():
     CRAFTED.mkdir(parents=True, exist_ok=True)
     evidence()
     conflicts()
     brands()
+    attribution()
 
 
 if __name__ == "__main__":
