@@ -303,9 +303,13 @@ def stream_bytes(segs):
     data = {}
     if not segs:
         return b""
-    base = segs[0][0]
-    for seq, _, payload in segs:
-        off = (seq - base) & 0xFFFFFFFF
+    # Offsets from the first segment, signed (out-of-order delivery, 32-bit wrap).
+    rel = [(((seq - segs[0][0] + (1 << 31)) & 0xFFFFFFFF) - (1 << 31), payload) for seq, _, payload in segs if payload]
+    if not rel:
+        return b""
+    base = min(o for o, _ in rel)
+    for o, payload in rel:
+        off = o - base
         if off > 1 << 20:
             continue
         data.setdefault(off, payload)
