@@ -287,10 +287,11 @@ impl Tracker {
             } else if let Some(len) = head.content_length {
                 // Checked: a Content-Length near usize::MAX must wait (until a limit caps
                 // the stream), not overflow into a slice that ends before it starts.
-                body_start.checked_add(len).filter(|&end| s.data.len() >= end).map(|end| {
+                let end = body_start.checked_add(len).filter(|&end| s.data.len() >= end);
+                if let Some(end) = end {
                     body.extend_from_slice(&s.data[body_start..end]);
-                    end
-                })
+                }
+                end
             } else if head.chunked {
                 match http::decode_chunked(&s.data[body_start..], &mut body, upnp::MAX_XML_BYTES) {
                     Ok(Some(n)) => Some(body_start + n),
