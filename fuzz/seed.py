@@ -11,7 +11,8 @@ Writes fuzz/corpus/<target>/<sha1> (git-ignored; rerun after adding captures):
   wire_ip       IP packets (link header and VLAN tags removed)
   wire_arp      ARP bodies
   wire_dhcpv4   UDP payloads on ports 67/68
-plus a few hand-made ARP and DHCP messages (DHCP overload, split options, FQDN, bad lengths).
+plus a few hand-made ARP and DHCP messages (DHCP overload, split options, FQDN, bad lengths),
+and every file in regressions/<target>/ for its target.
 
 Protocol targets (second campaign), from captures/ and, when present, the larger
 /work/shared/captures/real collection (QUIETWIRE_EXTRA_CAPTURES overrides the path):
@@ -433,6 +434,10 @@ def main():
         http_seeds(streams, out)
     for target, seeds in list(hand_made().items()) + list(hand_made_protocols().items()):
         out[target].update(seeds)
+    # Every input in regressions/<target>/ seeds its target.
+    for d in sorted((FUZZ / "regressions").glob("*")):
+        if d.is_dir() and d.name in out:
+            out[d.name].update(f.read_bytes() for f in sorted(d.iterdir()) if f.is_file())
     for target, seeds in out.items():
         d = CORPUS / target
         d.mkdir(parents=True, exist_ok=True)
