@@ -11,7 +11,21 @@ Writes fuzz/corpus/<target>/<sha1> (git-ignored; rerun after adding captures):
   wire_ip       IP packets (link header and VLAN tags removed)
   wire_arp      ARP bodies
   wire_dhcpv4   UDP payloads on ports 67/68
-plus a few hand-made ARP and DHCP messages (DHCP overload, split options, FQDN, bad lengths).
+plus a few hand-made ARP and DHCP messages (DHCP overload, split options, FQDN, bad lengths),
+and every file in regressions/<target>/ for its target.
+
+Protocol targets (second campaign), from captures/ and, when present, the larger
+/work/shared/captures/real collection (QUIETWIRE_EXTRA_CAPTURES overrides the path):
+
+  wire_dns        UDP 53, 5353, 5355 payloads      wire_nbns        UDP 137
+  wire_dhcpv6     UDP 546/547                      wire_icmpv6      ICMPv6 in IPv6
+  wire_lldp       EtherType 0x88CC payloads        wire_cdp         LLC/SNAP 00000c/2000
+  wire_ssdp       UDP 1900                         wire_kasa        UDP and TCP 9999
+  wire_tdp        UDP 20002/20004, 1040, 61000     wire_easysmart   UDP 29808/29809, deciphered
+  wire_tplink5001 UDP 5001                         wire_http        HTTP responses (TCP)
+  wire_upnp       XML bodies of those responses and src/wire/upnp_fixture.xml
+  upnp_tracker    the server side of every HTTP response stream, as segment records
+  tcp_reassembly  hand-made: the UPnP fixture as a byte stream with segment windows
 
 Standard library only: the capture walker below is deliberately lenient (corrupt files
 are part of the corpus) and knows exactly which link type each frame has.
@@ -26,12 +40,17 @@ FUZZ = Path(__file__).resolve().parent
 ROOT = FUZZ.parent
 CAPTURES = ROOT / "captures"
 CORPUS = FUZZ / "corpus"
+EXTRA = Path(__import__("os").environ.get("QUIETWIRE_EXTRA_CAPTURES", "/work/shared/captures/real"))
+UPNP_FIXTURE = ROOT / "src" / "wire" / "upnp_fixture.xml"
 
 # pcap LINKTYPE_* → index in quietwire_fuzz::LINKS (fuzz/src/lib.rs).
 LINKS = {1: 0, 113: 1, 276: 2, 101: 3, 12: 3, 14: 3, 228: 4, 229: 5, 0: 6, 108: 7}
 ETHERNET, SLL, SLL2, RAW, IPV4, IPV6, NULL, LOOP = range(8)
 VLAN_TYPES = {0x8100, 0x88A8, 0x9100, 0x9200}
 MAX_FRAME_SEEDS = 400  # per target: enough variety, small enough to start quickly
+PROTOCOL_TARGETS = ("wire_dns", "wire_nbns", "wire_lldp", "wire_cdp", "wire_dhcpv6", "wire_icmpv6", "wire_ssdp",
+                    "wire_kasa", "wire_tdp", "wire_easysmart", "wire_tplink5001", "wire_http", "wire_upnp",
+                    "tcp_reassembly", "upnp_tracker")
 
 
 def pcap_frames(b):
@@ -176,9 +195,205 @@ def hand_made():
     return {"wire_arp": [arp_reply, arp_probe, arp_other], "wire_dhcpv4": dhcp}
 
 
+def ip_header(ip):
+    """(src, dst, protocol, payload) of an IPv4 or IPv6 packet (no IPv6 extension headers)."""
+    if len(ip) >= 20 and ip[0] >> 4 == 4:
+        ihl = (ip[0] & 15) * 4
+        if len(ip) < ihl or struct.unpack(">H", ip[6:8])[0] & 0x1FFF:
+            return None
+        total = be16(ip, 2)
+        end = total if ihl <= total <= len(ip) else len(ip)
+        return ip[12:16], ip[16:20], ip[9], ip[ihl:end]
+    if len(ip) >= 40 and ip[0] >> 4 == 6:
+        return ip[8:24], ip[24:40], ip[6], ip[40 : 40 + be16(ip, 4)]
+    return None
+
+
+def tcp_segment(ip):
+    """(src, sport, dst, dport, seq, flags, payload) of a TCP segment in IPv4/IPv6."""
+    h = ip_header(ip)
+    if h is None or h[2] != 6 or len(h[3]) < 20:
+        return None
+    t = h[3]
+    off = (t[12] >> 4) * 4
+    if off < 20 or len(t) < off:
+        return None
+    return h[0], be16(t, 0), h[1], be16(t, 2), struct.unpack(">I", t[4:8])[0], t[13], t[off:]
+
+
+EASYSMART_KEY = None
+
+
+def easysmart_key():
+    global EASYSMART_KEY
+    if EASYSMART_KEY is None:
+        import re
+        src = (ROOT / "src" / "wire" / "easysmart.rs").read_text()
+        m = re.search(r'pub const KEY: &\[u8; 256\] = b"((?:[^"\\]|\\\n)*)"', src)
+        EASYSMART_KEY = m.group(1).replace("\\\n", "").encode() if m else b""
+    return EASYSMART_KEY
+
+
+def rc4(data):
+    key = easysmart_key()
+    if len(key) != 256:
+        return data
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i]) & 255
+        s[i], s[j] = s[j], s[i]
+    i = j = 0
+    out = bytearray()
+    for b in data:
+        i = (i + 1) & 255
+        j = (j + s[i]) & 255
+        s[i], s[j] = s[j], s[i]
+        out.append(b ^ s[(s[i] + s[j]) & 255])
+    return bytes(out)
+
+
+UDP_TARGETS = [
+    ({53, 5353, 5355}, "wire_dns"),
+    ({137}, "wire_nbns"),
+    ({546, 547}, "wire_dhcpv6"),
+    ({1900}, "wire_ssdp"),
+    ({9999}, "wire_kasa"),
+    ({20002, 20004, 1040, 61000}, "wire_tdp"),
+    ({5001}, "wire_tplink5001"),
+]
+SNAP_CDP = bytes([0xAA, 0xAA, 0x03, 0x00, 0x00, 0x0C, 0x20, 0x00])
+
+
+def protocol_seeds(idx, f, out, streams):
+    """Adds the protocol payloads of one frame to `out`; TCP segments to `streams`."""
+    net = network(idx, f)
+    if net is None:
+        return
+    t, p = net
+    if t == 0x88CC:
+        out["wire_lldp"].add(p)
+        return
+    if t <= 1500 and p[:8] == SNAP_CDP:
+        out["wire_cdp"].add(p[8:t])
+        return
+    if t not in (0x0800, 0x86DD):
+        return
+    h = ip_header(p)
+    if h is None:
+        return
+    if h[2] == 58 and len(h[3]) >= 2:
+        out["wire_icmpv6"].add(h[3])
+    u = udp_payload(p)
+    if u is not None:
+        for ports, target in UDP_TARGETS:
+            if u[0] in ports or u[1] in ports:
+                out[target].add(u[2])
+        if {29808, 29809} & {u[0], u[1]}:
+            out["wire_easysmart"].add(rc4(u[2]))
+    seg = tcp_segment(p)
+    if seg is not None:
+        src, sport, dst, dport, seq, flags, payload = seg
+        if 9999 in (sport, dport) and payload:
+            out["wire_kasa"].add(payload)
+        streams.setdefault((src, sport, dst, dport), []).append((seq, flags, payload))
+
+
+def stream_bytes(segs):
+    """The payload bytes of one TCP direction, by sequence number (first copy wins)."""
+    data = {}
+    if not segs:
+        return b""
+    # Offsets from the first segment, signed (out-of-order delivery, 32-bit wrap).
+    rel = [(((seq - segs[0][0] + (1 << 31)) & 0xFFFFFFFF) - (1 << 31), payload) for seq, _, payload in segs if payload]
+    if not rel:
+        return b""
+    base = min(o for o, _ in rel)
+    for o, payload in rel:
+        off = o - base
+        if off > 1 << 20:
+            continue
+        data.setdefault(off, payload)
+    out = bytearray()
+    for off in sorted(data):
+        if off <= len(out):
+            out += data[off][len(out) - off :]
+    return bytes(out)
+
+
+def http_seeds(streams, out):
+    """HTTP responses, their bodies and the tracker's segment records."""
+    servers = [k for k, segs in streams.items() if any(p.startswith(b"HTTP/1.") for _, _, p in segs)]
+    for k in servers:
+        whole = stream_bytes(streams[k])
+        at = whole.find(b"HTTP/1.")
+        while at >= 0:
+            nxt = whole.find(b"HTTP/1.", at + 7)
+            msg = whole[at : nxt if nxt > 0 else len(whole)]
+            out["wire_http"].add(msg[:4096])
+            body = msg.find(b"\r\n\r\n")
+            if body > 0 and b"<" in msg[body:]:
+                out["wire_upnp"].add(msg[body + 4 :])
+            at = nxt
+    if servers:
+        rec = bytearray()
+        index = {k: i for i, k in enumerate(servers[:4])}
+        for k, segs in streams.items():
+            if k not in index:
+                continue
+            for seq, flags, payload in segs:
+                ctl = index[k] | 0x40 | (4 if flags & 1 else 0) | (8 if flags & 4 else 0)
+                rec += bytes([ctl]) + struct.pack(">IH", seq, len(payload)) + payload
+        out["upnp_tracker"].add(bytes(rec))
+
+
+def tracker_record(stream, seq, payload, flags=0, absolute=True):
+    if absolute:
+        return bytes([stream | 0x40 | flags]) + struct.pack(">IH", seq & 0xFFFFFFFF, len(payload)) + payload
+    return bytes([stream | flags]) + struct.pack(">hH", seq, len(payload)) + payload
+
+
+def hand_made_protocols():
+    xml = UPNP_FIXTURE.read_bytes() if UPNP_FIXTURE.exists() else b"<root><device><modelName>x</modelName></device></root>"
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n" % len(xml)
+    msg = head + xml
+    half = len(xml) // 2
+    chunked = (b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+               + b"%x\r\n" % half + xml[:half] + b"\r\n" + b"%x;ext=1\r\n" % (len(xml) - half) + xml[half:]
+               + b"\r\n0\r\nX-Trailer: 1\r\n\r\n")
+    close = b"HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n" + xml
+    tracker = [
+        tracker_record(0, 1000, msg[:100]) + tracker_record(0, 1400, msg[400:]) + tracker_record(0, 1100, msg[100:400]),
+        tracker_record(1, 7, chunked + msg),
+        tracker_record(2, 0xFFFFFF00, close[:300]) + tracker_record(2, 0, close[300:], absolute=False) + tracker_record(2, 0, b"", 4, absolute=False),
+        tracker_record(0, 0, b"http://192.168.0.1:1900/gatedesc.xml", 0x10) + tracker_record(0, 500, close[200:])
+        + tracker_record(0, 300, close[:200]),
+        tracker_record(3, 5, msg[:200]) + tracker_record(3, 5, msg[200:], 0x20, absolute=False),
+    ]
+    # tcp_reassembly: isn(4) ops(1) [offset(2) len(2) flags(1)]* content
+    content = (xml * (1 + 3000 // len(xml)))[:3000]
+    def ops(isn, windows):
+        return struct.pack(">IB", isn, len(windows)) + b"".join(struct.pack(">HHB", o, n, f) for o, n, f in windows) + content
+    n = len(content)
+    reasm = [
+        ops(1000, [(0, 500, 0), (1000, 500, 0), (500, 500, 0), (1500, n - 1500, 2)]),
+        ops(0xFFFFFF80, [(0, 200, 1), (100, 300, 0), (400, 100, 1), (450, 200, 0), (900, 10, 0), (600, 400, 1)]),
+        ops(7, [(10, 10, 0)] * 9 + [(0, 10, 0), (0, n, 0), (0, 0, 4)]),
+    ]
+    chunk_only = b"5\r\n<root\r\n3;ext=1\r\n/>\n\r\n0\r\nX-Trailer: 1\r\n\r\nNEXT"
+    return {
+        "wire_http": [msg[:600], chunked, close[:600], chunk_only, b"HTTP/1.1 204 No Content\r\n\r\n"],
+        "wire_upnp": [xml, xml + b"\0\0junk<<", xml.replace(b"<deviceList>", b"<deviceList><device><deviceList>", 1)],
+        "upnp_tracker": tracker,
+        "tcp_reassembly": reasm,
+    }
+
+
 def main():
     out = {t: set() for t in ("capture_file", "frame", "wire_link", "wire_ip", "wire_arp", "wire_dhcpv4")}
+    out.update({t: set() for t in PROTOCOL_TARGETS})
     files = sorted(p for p in CAPTURES.rglob("*") if p.is_file() and ".pcap" in p.name)
+    extra = sorted(p for p in EXTRA.rglob("*") if p.is_file() and ".pcap" in p.name) if EXTRA.is_dir() else []
     for path in files:
         b = path.read_bytes()
         out["capture_file"].add(b)
@@ -210,8 +425,19 @@ def main():
                 u = udp_payload(p)
                 if u and {u[0], u[1]} <= {67, 68}:
                     out["wire_dhcpv4"].add(u[2])
-    for target, seeds in hand_made().items():
+    for path in files + extra:
+        streams = {}
+        for link, f in frames(path.read_bytes()):
+            idx = LINKS.get(link)
+            if idx is not None:
+                protocol_seeds(idx, f, out, streams)
+        http_seeds(streams, out)
+    for target, seeds in list(hand_made().items()) + list(hand_made_protocols().items()):
         out[target].update(seeds)
+    # Every input in regressions/<target>/ seeds its target.
+    for d in sorted((FUZZ / "regressions").glob("*")):
+        if d.is_dir() and d.name in out:
+            out[d.name].update(f.read_bytes() for f in sorted(d.iterdir()) if f.is_file())
     for target, seeds in out.items():
         d = CORPUS / target
         d.mkdir(parents=True, exist_ok=True)

@@ -285,10 +285,13 @@ impl Tracker {
             let consumed = if matches!(head.status, 100..=199 | 204 | 304) {
                 Some(body_start)
             } else if let Some(len) = head.content_length {
-                (s.data.len() >= body_start + len).then(|| {
-                    body.extend_from_slice(&s.data[body_start..body_start + len]);
-                    body_start + len
-                })
+                // Checked: a Content-Length near usize::MAX must wait (until a limit caps
+                // the stream), not overflow into a slice that ends before it starts.
+                let end = body_start.checked_add(len).filter(|&end| s.data.len() >= end);
+                if let Some(end) = end {
+                    body.extend_from_slice(&s.data[body_start..end]);
+                }
+                end
             } else if head.chunked {
                 match http::decode_chunked(&s.data[body_start..], &mut body, upnp::MAX_XML_BYTES) {
                     Ok(Some(n)) => Some(body_start + n),

@@ -67,16 +67,19 @@ pub fn decode_chunked(buf: &[u8], out: &mut Vec<u8>, max: usize) -> Result<Optio
                 }
             }
         }
+        // Both sums checked: a size near usize::MAX is an error, not an overflow (the
+        // unchecked `end + 2` panicked, or wrapped and sliced past the buffer).
         let end = i.checked_add(size).ok_or(WireError::Invalid("HTTP chunk size"))?;
-        if buf.len() < end + 2 {
+        let after = end.checked_add(2).ok_or(WireError::Invalid("HTTP chunk size"))?;
+        if buf.len() < after {
             return Ok(None);
         }
         let room = max.saturating_sub(out.len());
         out.extend_from_slice(&buf[i..end][..size.min(room)]);
-        if &buf[end..end + 2] != b"\r\n" {
+        if &buf[end..after] != b"\r\n" {
             return Err(WireError::Invalid("HTTP chunk end"));
         }
-        i = end + 2;
+        i = after;
     }
     Err(WireError::Invalid("HTTP chunk count"))
 }
