@@ -16,7 +16,7 @@ use quietwire::observe::{Context, Observation};
 use quietwire::reassembly;
 use quietwire::timestamp::Timestamp;
 use quietwire::wire::tcp::{ACK, FIN, RST, TcpSegment};
-use quietwire::wire::{WireError, http};
+use quietwire::wire::{WireError, dhcpv6, http};
 
 fn regressions() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions")
@@ -56,6 +56,21 @@ fn wire_http(data: &[u8]) -> Result<Option<(usize, Vec<u8>)>, WireError> {
     }
     let mut out = Vec::new();
     http::decode_chunked(data, &mut out, 1 << 20).map(|r| r.map(|n| (n, out)))
+}
+
+/// `wire_dhcpv6`: the parser, then the observer as a relay agent's datagram to a server.
+fn wire_dhcpv6(data: &[u8]) -> Result<dhcpv6::Dhcpv6Repr, WireError> {
+    let cx = Context {
+        ts: Timestamp(1),
+        src_mac: Some(MacAddr([0x50, 0xc7, 0xbf, 0x00, 0xc7, 0x03])),
+        dst_mac: None,
+        src_ip: Some(IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1))),
+        dst_ip: Some(IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 2))),
+        src_port: dhcpv6::SERVER_PORT,
+        dst_port: dhcpv6::SERVER_PORT,
+    };
+    let _ = quietwire::observe::dhcpv6::handle(&cx, data, &mut Vec::new());
+    dhcpv6::parse(data)
 }
 
 /// `upnp_tracker`: the segment records of fuzz/fuzz_targets/upnp_tracker.rs (keep the
@@ -130,12 +145,13 @@ fn upnp_tracker(data: &[u8]) -> (Vec<Observation>, usize, Vec<WireError>) {
 #[test]
 fn every_regression_input_replays() {
     let all = inputs();
-    assert!(all.len() >= 3, "regression inputs missing: {all:?}");
+    assert!(all.len() >= 4, "regression inputs missing: {all:?}");
     for (target, name, data) in &all {
         match target.as_str() {
             "capture_file" => _ = capture_file(data),
             "wire_http" => _ = wire_http(data),
             "upnp_tracker" => _ = upnp_tracker(data),
+            "wire_dhcpv6" => _ = wire_dhcpv6(data),
             other => panic!("no replay for fuzz target {other} ({name}): add one to tests/fuzz_regressions.rs"),
         }
     }
@@ -180,4 +196,17 @@ fn upnp_tracker_content_length_overflow() {
     assert!(data.windows(20).any(|w| w == b"18446744073709551615"));
     let (out, followed, errors) = upnp_tracker(&data);
     assert_eq!((out, followed, errors), (vec![], 1, vec![]));
+}
+
+/// A Relay-forw whose Relay Message option (code 9) is empty, as the fuzzer minimised
+/// it: the parser returned `Err` for the whole datagram, against its contract (`Err`
+/// only for an unusable outer header). Now the relay is kept and the empty message is
+/// the problem.
+#[test]
+fn wire_dhcpv6_empty_relay_message() {
+    let data = input("wire_dhcpv6", "empty-relay-message");
+    assert_eq!(data[0], dhcpv6::RELAY_FORW);
+    let r = wire_dhcpv6(&data).expect("a whole relay header");
+    assert_eq!((r.relays.len(), r.message.is_none()), (1, true));
+    assert_eq!(r.problem, Some(WireError::Truncated { needed: 1, got: 0 }));
 }

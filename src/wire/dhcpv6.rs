@@ -529,8 +529,17 @@ pub fn parse(b: &[u8]) -> Result<Dhcpv6Repr, WireError> {
     let mut repr = Dhcpv6Repr::default();
     let mut cur = b;
     loop {
-        let t = *cur.first().ok_or(WireError::Truncated { needed: 1, got: 0 })?;
         let outermost = repr.relays.is_empty();
+        let Some(&t) = cur.first() else {
+            // An empty Relay Message option inside a relay is a problem further in: the
+            // relay headers read so far are kept (they name the relay and the client's MAC).
+            let empty = WireError::Truncated { needed: 1, got: 0 };
+            if outermost {
+                return Err(empty);
+            }
+            note(&mut repr.problem, Some(empty));
+            return Ok(repr);
+        };
         let step = if t == RELAY_FORW || t == RELAY_REPL {
             if repr.relays.len() == MAX_RELAY_DEPTH {
                 repr.problem = Some(WireError::Invalid("DHCPv6 relay nesting"));
@@ -749,6 +758,20 @@ mod tests {
         assert!(matches!(parse(&b[..33]), Err(WireError::Truncated { needed: 34, got: 33 })));
         assert!(matches!(parse(&[]), Err(WireError::Truncated { .. })));
         assert!(matches!(parse(&[1, 2, 3]), Err(WireError::Truncated { needed: 4, got: 3 })));
+    }
+
+    /// Found by the `wire_dhcpv6` fuzz target (fuzz/regressions/wire_dhcpv6/): a relay
+    /// whose Relay Message option is empty made the whole datagram an error, losing the
+    /// relay header (and with it the relay's role and the client MAC of option 79).
+    #[test]
+    fn empty_relay_message_keeps_the_relay() {
+        let r = parse(&relay_forw(&[], 0)).unwrap();
+        assert_eq!((r.relays.len(), r.message), (1, None));
+        assert_eq!(r.relays[0].client_mac().map(|m| m.to_string()).as_deref(), Some("00:0c:29:5e:77:44"));
+        assert_eq!(r.problem, Some(WireError::Truncated { needed: 1, got: 0 }));
+        // Two levels in: the outer relay and the empty inner one are both kept.
+        let r = parse(&relay_forw(&relay_forw(&[], 1), 0)).unwrap();
+        assert_eq!((r.relays.len(), r.problem), (2, Some(WireError::Truncated { needed: 1, got: 0 })));
     }
 
     #[test]
