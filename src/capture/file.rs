@@ -351,6 +351,37 @@ fn pcapng_ts(iface: &Interface, high: u32, low: u32) -> Option<Timestamp> {
     iface.offset_secs.checked_mul(1_000_000_000)?.checked_add(nanos).map(Timestamp)
 }
 
+/// The fields of an Enhanced Packet Block quietwire uses, read either directly (the
+/// common case) or by pcap-parser.
+struct Epb<'a> {
+    if_id: u32,
+    ts_high: u32,
+    ts_low: u32,
+    /// The captured bytes, without padding.
+    data: &'a [u8],
+    orig_len: u32,
+}
+
+impl Epb<'_> {
+    /// Hands the packet to `sink` with its interface's link type and time, or counts the
+    /// block as bad when the interface is unknown. A time out of range keeps the previous
+    /// one and is counted.
+    fn deliver(&self, ifaces: &[Interface], summary: &mut ReadSummary, last_ts: &mut Timestamp, sink: &mut dyn FnMut(&Frame<'_>)) {
+        let Some(iface) = ifaces.get(self.if_id as usize) else {
+            summary.bad_blocks += 1;
+            return;
+        };
+        let ts = pcapng_ts(iface, self.ts_high, self.ts_low);
+        if ts.is_none() {
+            summary.bad_timestamps += 1;
+        }
+        *last_ts = ts.unwrap_or(*last_ts);
+        sink(&Frame { ts: *last_ts, ts_known: ts.is_some(), link: iface.link, data: self.data, orig_len: self.orig_len });
+        summary.frames += 1;
+        summary.bytes += self.data.len() as u64;
+    }
+}
+
 fn read_pcapng<I: Input>(buf: &mut I, sink: &mut dyn FnMut(&Frame<'_>)) -> io::Result<ReadSummary> {
     let mut summary = ReadSummary {
         format: FileFormat::PcapNg,
@@ -404,21 +435,14 @@ fn read_pcapng<I: Input>(buf: &mut I, sink: &mut dyn FnMut(&Frame<'_>)) -> io::R
         if rd32(block, 0, big_endian) == PCAPNG_EPB && len >= EPB_MIN_LEN {
             let caplen = rd32(block, 20, big_endian) as usize;
             if caplen <= len - EPB_MIN_LEN {
-                match ifaces.get(rd32(block, 8, big_endian) as usize) {
-                    Some(iface) => {
-                        let data = &block[28..28 + caplen];
-                        let ts = pcapng_ts(iface, rd32(block, 12, big_endian), rd32(block, 16, big_endian));
-                        if ts.is_none() {
-                            summary.bad_timestamps += 1;
-                        }
-                        last_ts = ts.unwrap_or(last_ts);
-                        let orig_len = rd32(block, 24, big_endian);
-                        sink(&Frame { ts: last_ts, ts_known: ts.is_some(), link: iface.link, data, orig_len });
-                        summary.frames += 1;
-                        summary.bytes += caplen as u64;
-                    }
-                    None => summary.bad_blocks += 1,
-                }
+                let epb = Epb {
+                    if_id: rd32(block, 8, big_endian),
+                    ts_high: rd32(block, 12, big_endian),
+                    ts_low: rd32(block, 16, big_endian),
+                    data: &block[28..28 + caplen],
+                    orig_len: rd32(block, 24, big_endian),
+                };
+                epb.deliver(&ifaces, &mut summary, &mut last_ts, sink);
                 buf.consume(len);
                 continue;
             }
@@ -437,21 +461,11 @@ fn read_pcapng<I: Input>(buf: &mut I, sink: &mut dyn FnMut(&Frame<'_>)) -> io::R
                     summary.bad_blocks += 1;
                 }
             }
-            Ok((_, Block::EnhancedPacket(epb))) => match ifaces.get(epb.if_id as usize) {
-                Some(iface) => {
-                    let caplen = (epb.caplen as usize).min(epb.data.len());
-                    let data = &epb.data[..caplen];
-                    let ts = pcapng_ts(iface, epb.ts_high, epb.ts_low);
-                    if ts.is_none() {
-                        summary.bad_timestamps += 1;
-                    }
-                    last_ts = ts.unwrap_or(last_ts);
-                    sink(&Frame { ts: last_ts, ts_known: ts.is_some(), link: iface.link, data, orig_len: epb.origlen });
-                    summary.frames += 1;
-                    summary.bytes += caplen as u64;
-                }
-                None => summary.bad_blocks += 1,
-            },
+            Ok((_, Block::EnhancedPacket(e))) => {
+                let caplen = (e.caplen as usize).min(e.data.len());
+                let epb = Epb { if_id: e.if_id, ts_high: e.ts_high, ts_low: e.ts_low, data: &e.data[..caplen], orig_len: e.origlen };
+                epb.deliver(&ifaces, &mut summary, &mut last_ts, sink);
+            }
             Ok((_, Block::SimplePacket(spb))) => match ifaces.first() {
                 // A simple packet block has no timestamp and belongs to interface 0.
                 Some(iface) => {
